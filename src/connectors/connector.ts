@@ -1,0 +1,356 @@
+/**
+ * The one contract every social network implements. Publishing, inbox, moderation, listening and
+ * analytics use only this interface; the channels module owns the database and passes everything a
+ * connector needs through a `ConnectorContext`. Connectors never touch the database themselves.
+ *
+ * Errors are the typed classes of `./errors.ts`; see docs/connectors.md for what each one means to the
+ * scheduler.
+ */
+
+/** Networks with a connector. */
+export type NetworkId = 'bluesky' | 'mastodon';
+
+// ---------------------------------------------------------------------------------------------------
+// Context
+
+/** pino-compatible subset. Connectors log ids and statuses, never credentials or post bodies. */
+export interface ConnectorLogger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** What a network's rate-limit headers said, reported after every response that carried them. */
+export interface RateLimitState {
+  /** Requests left in the current window, when the network says so. */
+  remaining: number | null;
+  /** Size of the window, when the network says so. */
+  limit: number | null;
+  /** When the window resets. */
+  resetAt: Date;
+  /** True when the network answered 429: the channel must wait until `resetAt`. */
+  limited: boolean;
+}
+
+/** What every call needs that is not connector-specific. */
+export interface BaseContext {
+  /** The SSRF-guarded fetch (`createGuardedFetch`); connectors use nothing else for HTTP. */
+  fetch: typeof fetch;
+  now(): Date;
+  log: ConnectorLogger;
+  /** Budget for one HTTP request; a write that runs out becomes `OutcomeUnknown`. */
+  timeoutMs: number;
+}
+
+/**
+ * Context of a call on a connected channel. `C` is the network's credentials type
+ * (`BlueskyCredentials`, `MastodonCredentials`), decrypted by the channels module.
+ */
+export interface ConnectorContext<C = unknown> extends BaseContext {
+  credentials: C;
+  /**
+   * Persist renewed credentials (e.g. a refreshed Bluesky session) before the call returns. This is
+   * how sessions are shared across jobs and processes; the channels module encrypts and stores them.
+   */
+  saveCredentials(next: C): Promise<void>;
+  /** The channel's stored rate-limit horizon: when set in the future, calls throw `RateLimited` at once. */
+  rateLimitedUntil: Date | null;
+  /** Persist rate-limit headers into the channel's state (shared by all workers). */
+  onRateLimit(state: RateLimitState): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Capabilities and limits
+
+export type InteractionKind =
+  | 'comment'
+  | 'reply'
+  | 'mention'
+  | 'quote'
+  | 'dm'
+  | 'review'
+  | 'like'
+  | 'repost'
+  | 'follow';
+
+export type ModerationAction = 'hide' | 'unhide' | 'delete' | 'block' | 'unblock';
+
+export type MetricName = 'likes' | 'reposts' | 'replies' | 'quotes' | 'impressions' | 'clicks';
+
+/** What a network allows; the UI and the services read this instead of testing the network id. */
+export interface Capabilities {
+  /** How a channel is connected: an app password (form) or an OAuth authorization-code flow. */
+  auth: 'app-password' | 'oauth2';
+  /** Whether credentials expire and whether the connector renews them itself. */
+  credentials: { expire: boolean; refreshable: boolean };
+  publish: {
+    text: boolean;
+    images: boolean;
+    video: boolean;
+    /** A thread: several parts, each replying to the previous one. */
+    thread: boolean;
+    /** A reply to any post (`Variant.replyTo`). */
+    reply: boolean;
+    /** `Variant.contentWarning`. */
+    contentWarning: boolean;
+  };
+  /** Delete our own posts. */
+  deleteOwn: boolean;
+  /** Kinds `fetchInteractions` returns. */
+  interactions: InteractionKind[];
+  /** Actions `moderate` accepts on other people's content. */
+  moderation: ModerationAction[];
+  /** Metrics `fetchMetrics` returns. */
+  metrics: MetricName[];
+  search: boolean;
+  /**
+   * How `findPublished` reconciles: `record-key` = the post's id is derived from the idempotency key
+   * (a lookup is exact forever); `idempotency-header` = the network deduplicates for a while (Mastodon
+   * ~1 h) and recent posts are searched after that.
+   */
+  reconciliation: 'record-key' | 'idempotency-header';
+}
+
+/** Text, media and thread limits of one channel (some are per instance). */
+export interface Limits {
+  text: {
+    /** Maximum length, counted as `counting` says. */
+    maxLength: number;
+    /**
+     * `graphemes`: user-perceived characters (Intl.Segmenter).
+     * `mastodon`: graphemes, every http(s) URL counts `urlLength`, `@user@domain` counts as `@user`.
+     */
+    counting: 'graphemes' | 'mastodon';
+    /** Maximum UTF-8 bytes, when the network also caps bytes (Bluesky 3,000). */
+    maxBytes: number | null;
+    /** Characters one URL counts for, when fixed (Mastodon 23). */
+    urlLength: number | null;
+  };
+  media: {
+    maxCount: number;
+    maxImageBytes: number;
+    imageMimeTypes: string[];
+    /** Maximum characters of an alt text. */
+    maxAltTextLength: number;
+  };
+  /** Maximum parts in a thread (1 when threads are not supported). */
+  maxThreadParts: number;
+  /** Maximum languages per post. */
+  maxLanguages: number;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Publishing
+
+/** One image (or later video) attached to a post. */
+export interface MediaInput {
+  bytes: Uint8Array;
+  mimeType: string;
+  /** Alt text; strongly recommended, shown to screen-reader users. */
+  altText?: string;
+  filename?: string;
+}
+
+/** One post of a thread. */
+export interface VariantPart {
+  text: string;
+  media?: MediaInput[];
+}
+
+/** What to publish on one channel: a post, optionally continued by a thread, optionally a reply. */
+export interface Variant extends VariantPart {
+  /** Further posts, each a reply to the previous one (a thread). */
+  thread?: VariantPart[];
+  /** Remote id of the post this one replies to (from `Published.remoteId` or `Interaction.remoteId`). */
+  replyTo?: string;
+  /** BCP-47 / ISO 639-1 language code, e.g. `fr`. */
+  language?: string;
+  /** Content warning / spoiler text, where the network has one. */
+  contentWarning?: string;
+}
+
+/** One published post; `index` is its position in the thread (0 = the main post). */
+export interface PublishedPart {
+  index: number;
+  remoteId: string;
+  url: string;
+  publishedAt: Date;
+}
+
+/** Result of a publish: the main post, plus every part when it was a thread. */
+export interface Published {
+  remoteId: string;
+  url: string;
+  publishedAt: Date;
+  parts: PublishedPart[];
+}
+
+/** Everything `publish` needs besides the content. */
+export interface PublishRequest {
+  variant: Variant;
+  /**
+   * Stable per variant and attempt series (e.g. the variant's id + its schedule version): the same key
+   * must never produce two posts.
+   */
+  idempotencyKey: string;
+  /** The time the variant was scheduled for; stable across retries (record keys derive from it). */
+  scheduledAt: Date;
+  /** Parts an earlier attempt already published (saved from `onPart`): they are not created again. */
+  done?: PublishedPart[];
+  /** Called the moment each part exists remotely, so its remote id is saved before anything else. */
+  onPart?(part: PublishedPart): Promise<void>;
+}
+
+/** Everything `findPublished` needs to answer "did this publish happen?". */
+export interface ReconcileRequest {
+  variant: Variant;
+  idempotencyKey: string;
+  /** The same `scheduledAt` the publish used; also the lower bound of a recent-posts search. */
+  since: Date;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+/** One problem with a variant, precise enough for the composer to highlight it. */
+export interface ValidationIssue {
+  code:
+    | 'text_empty'
+    | 'text_too_long'
+    | 'text_too_many_bytes'
+    | 'too_many_media'
+    | 'media_too_large'
+    | 'media_type_unsupported'
+    | 'alt_text_too_long'
+    | 'thread_too_long'
+    | 'thread_unsupported'
+    | 'reply_unsupported'
+    | 'content_warning_unsupported';
+  /** Path of the offending field: `text`, `thread[1].text`, `media[2]`, `thread[0].media[1].altText`… */
+  field: string;
+  /** English sentence saying what is over and by how much; the UI translates by `code`. */
+  message: string;
+  limit: number;
+  actual: number;
+  /** `actual - limit` (how much to remove). */
+  over: number;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inbound
+
+/** Someone on the network. */
+export interface RemoteAuthor {
+  remoteId: string;
+  handle: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  followers?: number;
+}
+
+/** A comment, reply, mention, like… normalized across networks. */
+export interface Interaction {
+  /** Unique per channel and stable: used as the message's remote id. */
+  remoteId: string;
+  kind: InteractionKind;
+  author: RemoteAuthor;
+  /** Plain text (HTML stripped); empty for likes, reposts and follows. */
+  text: string;
+  createdAt: Date;
+  /** Remote id of the post this one answers or acts on (the liked post, the parent of a reply…). */
+  inReplyTo: string | null;
+  /** Remote id of the thread's root post. */
+  root: string | null;
+  url: string | null;
+  /** A few raw fields for debugging and provenance (never tokens). */
+  raw: Record<string, unknown>;
+}
+
+/** One page of interactions, oldest first; pass `cursor` back to get only newer ones. */
+export interface InteractionPage {
+  items: Interaction[];
+  /** Opaque resume point; store it and pass it to the next call. */
+  cursor: string | null;
+  /** True when more items newer than `cursor` are waiting: call again at once. */
+  hasMore: boolean;
+}
+
+/** What `moderate` acts on: a reply/comment/mention, or its author. */
+export interface ModerationTarget {
+  /** Remote id of the content (for hide/unhide/delete). */
+  remoteId?: string;
+  /** Root post of the thread the content belongs to, when known (saves a lookup). */
+  root?: string;
+  /** Remote id of the author (for block/unblock). */
+  authorRemoteId?: string;
+}
+
+/** Counts for one post at one time, with the network field each came from. */
+export interface MetricSnapshot {
+  remoteId: string;
+  fetchedAt: Date;
+  values: Partial<Record<MetricName, number>>;
+  /** Provenance: network field name per metric, e.g. `{ likes: 'favourites_count' }`. */
+  fields: Partial<Record<MetricName, string>>;
+}
+
+/** Our connected account as the network describes it. */
+export interface AccountProfile {
+  remoteId: string;
+  handle: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  url: string;
+}
+
+/** What a successful connect hands to the channels module to store. */
+export interface Connected<C> {
+  account: AccountProfile;
+  /** To encrypt and store; passed back as `ConnectorContext.credentials`. */
+  credentials: C;
+  limits: Limits;
+  /** When the credentials stop working unless renewed by the user (null: they do not expire). */
+  tokenExpiresAt: Date | null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The contract
+
+/**
+ * One network. `C` is its credentials type. Every method that talks to the network may throw the
+ * typed errors of `./errors.ts`, and nothing else (programming errors aside).
+ */
+export interface Connector<C = unknown> {
+  readonly network: NetworkId;
+  readonly capabilities: Capabilities;
+
+  /** Limits of this channel (read from the instance where they vary). */
+  limits(ctx: ConnectorContext<C>): Promise<Limits>;
+  /** Pure: every issue of `variant` against `limits`; empty when it can be published. */
+  validate(variant: Variant, limits: Limits): ValidationIssue[];
+
+  /** Who we are; refreshes credentials if needed. Throws `AuthExpired` when the channel must be reconnected. */
+  verify(ctx: ConnectorContext<C>): Promise<AccountProfile>;
+  /** Renew short-lived credentials now (calls `saveCredentials`); a no-op where tokens do not expire. */
+  refreshCredentials(ctx: ConnectorContext<C>): Promise<void>;
+  /** Revoke our credentials on the network (best effort) before the channel is deleted. */
+  disconnect(ctx: ConnectorContext<C>): Promise<void>;
+
+  /** Publish a post, a thread or a reply exactly once per idempotency key. */
+  publish(ctx: ConnectorContext<C>, request: PublishRequest): Promise<Published>;
+  /** Reconciliation after `OutcomeUnknown`: the post published under this key, or null if none. */
+  findPublished(ctx: ConnectorContext<C>, request: ReconcileRequest): Promise<Published | null>;
+  /** Delete one of our own posts. Deleting an already deleted post succeeds. */
+  deletePost(ctx: ConnectorContext<C>, remoteId: string): Promise<void>;
+
+  /** Notifications (mentions, replies, quotes, likes, reposts, follows…) newer than `cursor`. */
+  fetchInteractions(ctx: ConnectorContext<C>, cursor: string | null, options?: { limit?: number }): Promise<InteractionPage>;
+  /** Every reply below one of our posts (the comments of a post), oldest first. */
+  fetchReplies(ctx: ConnectorContext<C>, remoteId: string): Promise<Interaction[]>;
+  /** Act on someone else's content or account; throws `Rejected('unsupported')` for undeclared actions. */
+  moderate(ctx: ConnectorContext<C>, action: ModerationAction, target: ModerationTarget): Promise<void>;
+  /** Current counts of our published posts. Deleted posts are left out. */
+  fetchMetrics(ctx: ConnectorContext<C>, remoteIds: string[]): Promise<MetricSnapshot[]>;
+  /** Public posts matching `query` (listening), newest first; `cursor` pages backwards. */
+  search(ctx: ConnectorContext<C>, query: string, cursor: string | null): Promise<{ items: Interaction[]; cursor: string | null }>;
+}
