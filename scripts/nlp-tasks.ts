@@ -1,0 +1,199 @@
+/**
+ * The trainable tasks: which data each model learns from (train splits only), which data it is
+ * tuned on (val splits only), and the small hyper-parameter grid tried. Shared by train.ts and eval.ts.
+ */
+import * as data from './nlp-data.ts';
+import type { Example, MultiExample } from './nlp-data.ts';
+import { modelLexicon } from './nlp-lexicons.ts';
+import type { FeatureConfig } from '../src/modules/insights/features.hashing.ts';
+import { INTENT_LABELS } from '../src/modules/insights/insights.types.ts';
+
+export interface MemberSpec {
+  features: FeatureConfig;
+  epochs: number;
+  lr: number;
+  l2: number;
+}
+
+export interface SingleLabelTask {
+  name: string;
+  task: 'sentiment' | 'toxicity';
+  lang: 'fr' | 'en';
+  kind: 'softmax' | 'sigmoid';
+  labels: string[];
+  /** train examples with a per-example weight (extra corpora may count less). */
+  train: () => { ex: Example; weight: number }[];
+  val: () => Example[];
+  /** Alternatives tried; the best on val (macro-F1) is kept. Each alternative is an ensemble. */
+  grid: () => MemberSpec[][];
+  balance: boolean;
+}
+
+export interface MultiLabelTask {
+  name: string;
+  task: 'intent';
+  lang: 'fr' | 'en';
+  kind: 'sigmoid';
+  labels: string[];
+  train: () => { ex: MultiExample; weight: number }[];
+  val: () => MultiExample[];
+  grid: () => MemberSpec[][];
+  balance: boolean;
+}
+
+export type TaskSpec = SingleLabelTask | MultiLabelTask;
+
+const base = (o: Partial<FeatureConfig> = {}): FeatureConfig => ({
+  bits: 18,
+  wordNgrams: 2,
+  charMin: 2,
+  charMax: 5,
+  charWeight: 1,
+  ...o,
+});
+
+const w1 = (xs: Example[]) => xs.map((ex) => ({ ex, weight: 1 }));
+
+/** English val for sentiment: TweetEval val minus the 1,430 tweets that are also in UMSAB-en train (same SemEval source). */
+export function englishSentimentVal(): Example[] {
+  const train = new Set(data.umsab('en', 'train').map((e) => e.text));
+  return data.tweetevalSentimentVal().filter((e) => !train.has(e.text));
+}
+
+const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'];
+
+export const TASKS: Record<string, TaskSpec> = {
+  'sentiment-fr': {
+    name: 'sentiment-fr',
+    task: 'sentiment',
+    lang: 'fr',
+    kind: 'softmax',
+    labels: SENTIMENT_LABELS,
+    train: () => w1(data.umsab('fr', 'train')),
+    val: () => data.umsab('fr', 'val'),
+    balance: false,
+    grid: () => [
+      [{ features: base({ charMin: 3 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [{ features: base(), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [
+        { features: base({ charMin: 3 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        { features: base({ charMin: 1, charMax: 4, wordNgrams: 1 }), epochs: 8, lr: 0.2, l2: 1e-5 },
+      ],
+    ],
+  },
+  'sentiment-en': {
+    name: 'sentiment-en',
+    task: 'sentiment',
+    lang: 'en',
+    kind: 'softmax',
+    labels: SENTIMENT_LABELS,
+    train: () => w1(data.umsab('en', 'train')),
+    val: englishSentimentVal,
+    balance: false,
+    grid: () => {
+      const lexicon = modelLexicon('en');
+      return [
+        [{ features: base({ lexicon, lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+        [
+          { features: base({ lexicon, lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+          { features: base({ charMin: 3, lexicon, lexiconWeight: 2 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        ],
+      ];
+    },
+  },
+  'toxicity-en': {
+    name: 'toxicity-en',
+    task: 'toxicity',
+    lang: 'en',
+    kind: 'sigmoid',
+    labels: ['toxic'],
+    train: () => w1(data.olid('train')),
+    val: () => data.olid('val'),
+    balance: true,
+    grid: () => [
+      [{ features: base(), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ charMin: 3 }), epochs: 3, lr: 0.2, l2: 1e-5 }],
+    ],
+  },
+  'toxicity-fr': {
+    name: 'toxicity-fr',
+    task: 'toxicity',
+    lang: 'fr',
+    kind: 'sigmoid',
+    labels: ['toxic'],
+    train: () => w1(data.mlma('fr', 'train')),
+    val: () => data.mlma('fr', 'val'),
+    balance: true,
+    grid: () => [
+      [{ features: base(), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ charMin: 3 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ wordNgrams: 1, charMin: 2, charMax: 4 }), epochs: 8, lr: 0.2, l2: 1e-5 }],
+    ],
+  },
+  'intent-fr': {
+    name: 'intent-fr',
+    task: 'intent',
+    lang: 'fr',
+    kind: 'sigmoid',
+    labels: [...INTENT_LABELS],
+    train: () => data.ownIntent('fr', 'train', INTENT_LABELS).map((ex) => ({ ex, weight: 1 })),
+    val: () => data.ownIntent('fr', 'val', INTENT_LABELS),
+    balance: true,
+    grid: () => [
+      [{ features: base(), epochs: 10, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ charMin: 3 }), epochs: 10, lr: 0.2, l2: 1e-5 }],
+    ],
+  },
+  'intent-en': {
+    name: 'intent-en',
+    task: 'intent',
+    lang: 'en',
+    kind: 'sigmoid',
+    labels: [...INTENT_LABELS],
+    train: () => englishIntentTrain(),
+    val: () => englishIntentVal(),
+    balance: true,
+    grid: () => [
+      [{ features: base(), epochs: 8, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ charMin: 3 }), epochs: 8, lr: 0.2, l2: 1e-5 }],
+    ],
+  },
+};
+
+const COMPLAINT = INTENT_LABELS.indexOf('complaint');
+
+/** Complaints corpus rows as partial intent labels: only `complaint` is known. */
+function complaintRows(split: data.Split): MultiExample[] {
+  return data.complaints(split).map((e) => ({
+    text: e.text,
+    labels: INTENT_LABELS.map((_, i) => (i === COMPLAINT ? e.label : -1)),
+  }));
+}
+
+// Bitext intents that are clearly one of ours; the rest of Bitext is left out (customer-service requests
+// are neither clearly questions nor purchase intent).
+const BITEXT_MAP: Record<string, string> = {
+  place_order: 'purchase-intent',
+  complaint: 'complaint',
+  check_payment_methods: 'question',
+  delivery_options: 'question',
+  delivery_period: 'question',
+  check_refund_policy: 'question',
+  check_cancellation_fee: 'question',
+};
+
+function englishIntentTrain(): { ex: MultiExample; weight: number }[] {
+  const own = data.ownIntent('en', 'train', INTENT_LABELS).map((ex) => ({ ex, weight: 1 }));
+  const complaints = complaintRows('train').map((ex) => ({ ex, weight: 1 }));
+  const bitext = data.bitext().flatMap((b) => {
+    const lab = BITEXT_MAP[b.intent];
+    if (lab === undefined) return [];
+    // Bitext is synthetic and repetitive: keep it light so it cannot drown the real text.
+    return [{ ex: { text: b.text, labels: INTENT_LABELS.map((l) => (l === lab ? 1 : -1)) }, weight: 0.2 }];
+  });
+  return [...own, ...complaints, ...bitext];
+}
+
+function englishIntentVal(): MultiExample[] {
+  return [...data.ownIntent('en', 'val', INTENT_LABELS), ...complaintRows('val')];
+}
