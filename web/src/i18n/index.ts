@@ -1,0 +1,50 @@
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import type { Locale } from '../api/types.ts';
+import en from './en.json';
+import fr from './fr.json';
+
+export const LOCALES: readonly Locale[] = ['en', 'fr'];
+const STORED = 'passerelle.language';
+
+/** The browser's preferred UI language: French for any fr-*, English otherwise. */
+export function browserLocale(): Locale {
+  const languages = navigator.languages?.length ? navigator.languages : [navigator.language];
+  return languages.some((lang) => lang?.toLowerCase().startsWith('fr')) ? 'fr' : 'en';
+}
+
+/** The language chosen before signing in (language toggle on public pages), else the browser's. */
+export function anonymousLocale(): Locale {
+  const stored = localStorage.getItem(STORED);
+  return stored === 'fr' || stored === 'en' ? stored : browserLocale();
+}
+
+/** Remembers the language picked on a public page, for the next visit. */
+export function rememberLocale(locale: Locale): void {
+  localStorage.setItem(STORED, locale);
+}
+
+/** Switches the UI language (and the document's lang attribute). */
+export function applyLocale(locale: Locale): void {
+  document.documentElement.lang = locale;
+  if (i18n.language !== locale) void i18n.changeLanguage(locale);
+}
+
+/** The current UI language as a Locale. */
+export function currentLocale(): Locale {
+  return i18n.language === 'fr' ? 'fr' : 'en';
+}
+
+const initial = anonymousLocale();
+document.documentElement.lang = initial;
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, fr: { translation: fr } },
+  lng: initial,
+  fallbackLng: 'en',
+  supportedLngs: ['en', 'fr'],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export default i18n;

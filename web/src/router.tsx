@@ -1,0 +1,181 @@
+import { createRootRouteWithContext, createRoute, createRouter, redirect } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { meQuery, queryClient, setupQuery } from './api/queries.ts';
+import { lastWorkspace } from './lib/last-workspace.ts';
+import { RootLayout } from './routes/RootLayout.tsx';
+import { NotFoundPage } from './routes/NotFoundPage.tsx';
+import { SignInPage } from './routes/auth/SignInPage.tsx';
+import { ForgotPasswordPage } from './routes/auth/ForgotPasswordPage.tsx';
+import { ResetPasswordPage } from './routes/auth/ResetPasswordPage.tsx';
+import { SetupPage } from './routes/setup/SetupPage.tsx';
+import { AcceptInvitationPage } from './routes/invite/AcceptInvitationPage.tsx';
+import { NewWorkspacePage } from './routes/workspaces/NewWorkspacePage.tsx';
+import { Shell } from './routes/shell/Shell.tsx';
+import { CalendarPage } from './routes/calendar/CalendarPage.tsx';
+import { ComposePage } from './routes/compose/ComposePage.tsx';
+import { InboxPage } from './routes/inbox/InboxPage.tsx';
+import { ListeningPage } from './routes/listening/ListeningPage.tsx';
+import { AnalyticsPage } from './routes/analytics/AnalyticsPage.tsx';
+import { SettingsLayout } from './routes/settings/SettingsLayout.tsx';
+import { WorkspaceSettings } from './routes/settings/WorkspaceSettings.tsx';
+import { MembersSettings } from './routes/settings/MembersSettings.tsx';
+import { TokensSettings } from './routes/settings/TokensSettings.tsx';
+import { AuditLogPage } from './routes/settings/AuditLogPage.tsx';
+import { ProfileSettings } from './routes/settings/ProfileSettings.tsx';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+/** Sends visitors to set-up or sign-in when the page needs a signed-in user; returns who is signed in. */
+async function requireUser(context: RouterContext, href: string) {
+  const setup = await context.queryClient.ensureQueryData(setupQuery);
+  if (setup.needsOwner) throw redirect({ to: '/setup' });
+  const me = await context.queryClient.ensureQueryData(meQuery);
+  if (!me) throw redirect({ to: '/signin', search: { redirect: href } });
+  return me;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: RootLayout,
+  notFoundComponent: NotFoundPage,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: async ({ context, location }) => {
+    const me = await requireUser(context, location.href);
+    if (me.memberships.length === 0) throw redirect({ to: '/workspaces/new' });
+    const remembered = lastWorkspace();
+    const target = me.memberships.find((m) => m.workspace.id === remembered) ?? me.memberships[0]!;
+    throw redirect({ to: '/w/$wid/calendar', params: { wid: target.workspace.id } });
+  },
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signin',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' && search.redirect.startsWith('/') ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context }) => {
+    const setup = await context.queryClient.ensureQueryData(setupQuery);
+    if (setup.needsOwner) throw redirect({ to: '/setup' });
+  },
+  component: SignInPage,
+});
+
+const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot', component: ForgotPasswordPage });
+const resetRoute = createRoute({ getParentRoute: () => rootRoute, path: '/reset/$token', component: ResetPasswordPage });
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite/$token',
+  component: AcceptInvitationPage,
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  beforeLoad: async ({ context }) => {
+    const setup = await context.queryClient.ensureQueryData(setupQuery);
+    if (setup.needsOwner) return;
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!me) throw redirect({ to: '/signin' });
+    if (me.memberships.length > 0) throw redirect({ to: '/' });
+  },
+  component: SetupPage,
+});
+
+const newWorkspaceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/workspaces/new',
+  beforeLoad: ({ context, location }) => requireUser(context, location.href),
+  component: NewWorkspacePage,
+});
+
+const shellRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/w/$wid',
+  beforeLoad: ({ context, location }) => requireUser(context, location.href),
+  component: Shell,
+});
+
+const shellIndexRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/w/$wid/calendar', params });
+  },
+});
+
+const calendarRoute = createRoute({ getParentRoute: () => shellRoute, path: 'calendar', component: CalendarPage });
+const composeRoute = createRoute({ getParentRoute: () => shellRoute, path: 'compose', component: ComposePage });
+const inboxRoute = createRoute({ getParentRoute: () => shellRoute, path: 'inbox', component: InboxPage });
+const listeningRoute = createRoute({ getParentRoute: () => shellRoute, path: 'listening', component: ListeningPage });
+const analyticsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'analytics', component: AnalyticsPage });
+
+const settingsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'settings', component: SettingsLayout });
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/w/$wid/settings/workspace', params });
+  },
+});
+const settingsWorkspaceRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'workspace',
+  component: WorkspaceSettings,
+});
+const settingsMembersRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'members',
+  component: MembersSettings,
+});
+const settingsTokensRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'tokens', component: TokensSettings });
+const settingsAuditRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'audit', component: AuditLogPage });
+const settingsProfileRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'profile',
+  component: ProfileSettings,
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  forgotRoute,
+  resetRoute,
+  inviteRoute,
+  setupRoute,
+  newWorkspaceRoute,
+  shellRoute.addChildren([
+    shellIndexRoute,
+    calendarRoute,
+    composeRoute,
+    inboxRoute,
+    listeningRoute,
+    analyticsRoute,
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      settingsWorkspaceRoute,
+      settingsMembersRoute,
+      settingsTokensRoute,
+      settingsAuditRoute,
+      settingsProfileRoute,
+    ]),
+  ]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: 'intent',
+  defaultPreloadStaleTime: 0,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

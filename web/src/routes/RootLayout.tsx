@@ -1,0 +1,15 @@
+import { Outlet } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { useMe } from '../api/queries.ts';
+import { anonymousLocale, applyLocale, browserLocale } from '../i18n/index.ts';
+
+/** Top of every page: keeps the UI language in line with the signed-in user's setting. */
+export function RootLayout() {
+  const me = useMe();
+  const user = me.data?.user;
+  useEffect(() => {
+    if (me.isPending) return;
+    applyLocale(user ? (user.locale ?? browserLocale()) : anonymousLocale());
+  }, [me.isPending, user]);
+  return <Outlet />;
+}

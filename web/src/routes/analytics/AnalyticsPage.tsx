@@ -1,0 +1,6 @@
+import { ComingSoon } from '../../components/ComingSoon.tsx';
+
+/** Analytics: not built yet. */
+export function AnalyticsPage() {
+  return <ComingSoon area="analytics" />;
+}

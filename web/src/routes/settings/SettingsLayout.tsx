@@ -1,0 +1,48 @@
+import { Stack, Tabs, Title } from '@mantine/core';
+import { Outlet, useLocation, useNavigate, useParams } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { canAdminister } from '../../lib/roles.ts';
+import { useCurrentWorkspace } from '../shell/workspace-context.ts';
+
+const SECTIONS = [
+  { key: 'workspace', to: '/w/$wid/settings/workspace', adminOnly: false },
+  { key: 'members', to: '/w/$wid/settings/members', adminOnly: false },
+  { key: 'tokens', to: '/w/$wid/settings/tokens', adminOnly: true },
+  { key: 'audit', to: '/w/$wid/settings/audit', adminOnly: true },
+  { key: 'profile', to: '/w/$wid/settings/profile', adminOnly: false },
+] as const;
+
+/** Settings title and section tabs; the section's page renders below. */
+export function SettingsLayout() {
+  const { t } = useTranslation();
+  const { wid } = useParams({ from: '/w/$wid/settings' });
+  const { role } = useCurrentWorkspace();
+  const navigate = useNavigate();
+  const pathname = useLocation({ select: (location) => location.pathname });
+  const sections = SECTIONS.filter((section) => !section.adminOnly || canAdminister(role));
+  const active = sections.find((section) => pathname.endsWith(`/settings/${section.key}`))?.key ?? null;
+  return (
+    <Stack gap="lg" maw={1100}>
+      <Title order={1} size="h2">
+        {t('nav.settings')}
+      </Title>
+      <Tabs
+        value={active}
+        onChange={(value) => {
+          const section = sections.find((s) => s.key === value);
+          if (section) void navigate({ to: section.to, params: { wid } });
+        }}
+        keepMounted={false}
+      >
+        <Tabs.List aria-label={t('settings.sections')}>
+          {sections.map((section) => (
+            <Tabs.Tab key={section.key} value={section.key}>
+              {t(`settings.${section.key}.tab`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Outlet />
+    </Stack>
+  );
+}

@@ -1,0 +1,77 @@
+import { notifications as toasts } from '@mantine/notifications';
+import { useEffect } from 'react';
+import { api } from '../../api/client.ts';
+import { keys, queryClient } from '../../api/queries.ts';
+import type { ServerEvent } from '../../api/types.ts';
+
+function parse(data: string): ServerEvent | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value === 'object' && value !== null && typeof (value as ServerEvent).type === 'string') {
+      return value as ServerEvent;
+    }
+  } catch {
+    // A malformed event is ignored; the next refetch brings the truth.
+  }
+  return null;
+}
+
+/** Refreshes what changed when the workspace's event stream says so; reconnects with back-off if it closes. */
+export function useWorkspaceEvents(wid: string | null): void {
+  useEffect(() => {
+    if (!wid || typeof EventSource === 'undefined') return;
+    let source: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let delay = 1000;
+    let stopped = false;
+
+    const onEvent = (event: ServerEvent) => {
+      switch (event.type) {
+        case 'notification.created': {
+          void queryClient.invalidateQueries({ queryKey: keys.notifications(wid) });
+          const title = typeof event.payload.title === 'string' ? event.payload.title : null;
+          if (title) {
+            toasts.show({ title, message: typeof event.payload.body === 'string' ? event.payload.body : '' });
+          }
+          break;
+        }
+        case 'member.changed':
+          void queryClient.invalidateQueries({ queryKey: keys.members(wid) });
+          void queryClient.invalidateQueries({ queryKey: keys.invitations(wid) });
+          void queryClient.invalidateQueries({ queryKey: keys.me });
+          break;
+        case 'audit.created':
+          void queryClient.invalidateQueries({ queryKey: keys.audit(wid) });
+          break;
+        default:
+          break;
+      }
+    };
+
+    const connect = () => {
+      source = new EventSource(api.eventsUrl(wid), { withCredentials: true });
+      source.onopen = () => {
+        delay = 1000;
+      };
+      source.onmessage = (message: MessageEvent<string>) => {
+        const event = parse(message.data);
+        if (event) onEvent(event);
+      };
+      source.onerror = () => {
+        // EventSource retries by itself while the connection is CONNECTING; once CLOSED (e.g. an HTTP error), we do.
+        if (source?.readyState === EventSource.CLOSED && !stopped) {
+          source.close();
+          retry = setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 30_000);
+        }
+      };
+    };
+
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [wid]);
+}
