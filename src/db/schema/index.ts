@@ -1,0 +1,2 @@
+/** All Drizzle tables; drizzle-kit reads this file to generate migrations into src/db/migrations. */
+export * from './core.ts';

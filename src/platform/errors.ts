@@ -1,0 +1,71 @@
+/**
+ * The one error type of the application. `code` is stable (documented in docs/errors.md and translated
+ * in the UI under `errors.<code>`); `status` is the HTTP status; `field` names the offending input.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message?: string, field?: string) {
+    super(message ?? DEFAULT_MESSAGES[code]);
+    this.code = code;
+    this.status = STATUS[code];
+    this.field = field;
+  }
+}
+
+/** Stable error codes and their HTTP status: the single table mapping codes to statuses. */
+export const STATUS = {
+  validation_failed: 400,
+  invalid_json: 400,
+  weak_password: 400,
+  reset_token_invalid: 400,
+  invitation_invalid: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  totp_required: 401,
+  totp_invalid: 401,
+  forbidden: 403,
+  not_found: 404,
+  already_member: 409,
+  invitation_exists: 409,
+  email_taken: 409,
+  setup_done: 409,
+  last_owner: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
+
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid.',
+  invalid_json: 'The request body is not valid JSON.',
+  weak_password: 'The password must have at least 10 characters.',
+  reset_token_invalid: 'This password reset link is invalid, expired or already used.',
+  invitation_invalid: 'This invitation is invalid, expired or already used.',
+  unauthenticated: 'Sign in to continue.',
+  invalid_credentials: 'Email or password is incorrect.',
+  totp_required: 'Enter the code from your authenticator app.',
+  totp_invalid: 'The authenticator code is not valid.',
+  forbidden: 'Your role does not allow this.',
+  not_found: 'Not found.',
+  already_member: 'This person is already a member of the workspace.',
+  invitation_exists: 'An invitation is already pending for this email.',
+  email_taken: 'An account already uses this email.',
+  setup_done: 'This Passerelle already has an owner; ask them for an invitation.',
+  last_owner: 'A workspace must keep at least one owner.',
+  conflict: 'The resource changed meanwhile; reload and try again.',
+  payload_too_large: 'The request is too large.',
+  unsupported_media_type: 'Send JSON (Content-Type: application/json).',
+  rate_limited: 'Too many attempts; wait a moment and try again.',
+  internal_error: 'Something went wrong on our side.',
+  unavailable: 'Passerelle is starting or stopping; try again shortly.',
+};
+
+/** Shorthand for the common 404 that hides whether a resource exists in another workspace. */
+export const notFound = (what = 'Not found.') => new AppError('not_found', what);
