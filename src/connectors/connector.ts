@@ -195,6 +195,11 @@ export interface PublishRequest {
   idempotencyKey: string;
   /** The time the variant was scheduled for; stable across retries (record keys derive from it). */
   scheduledAt: Date;
+  /**
+   * The channel's limits: when given, every part is validated before the first call, so a thread is
+   * never half-published because its third part is too long (`Rejected` carrying the issues).
+   */
+  limits?: Limits;
   /** Parts an earlier attempt already published (saved from `onPart`): they are not created again. */
   done?: PublishedPart[];
   /** Called the moment each part exists remotely, so its remote id is saved before anything else. */

@@ -15,6 +15,8 @@
  * Messages never contain credentials, tokens or app passwords.
  */
 
+import type { ValidationIssue } from './connector.ts';
+
 /** Stable codes for `Rejected`; the UI translates them, `reason` carries the network's own words. */
 export type RejectCode =
   | 'invalid_credentials'
@@ -68,12 +70,15 @@ export class Rejected extends ConnectorError {
   readonly rejectCode: RejectCode;
   /** HTTP status from the network when there was one. */
   readonly status: number | undefined;
+  /** The validation issues, when the connector refused the variant before calling the network. */
+  readonly issues: ValidationIssue[];
 
-  constructor(reason: string, code: RejectCode, options?: { cause?: unknown; network?: string; status?: number }) {
+  constructor(reason: string, code: RejectCode, options?: { cause?: unknown; network?: string; status?: number; issues?: ValidationIssue[] }) {
     super(`rejected:${code}`, reason, options);
     this.reason = reason;
     this.rejectCode = code;
     this.status = options?.status;
+    this.issues = options?.issues ?? [];
   }
 }
 
@@ -93,6 +98,19 @@ export class OutcomeUnknown extends ConnectorError {
   constructor(message: string, options?: { cause?: unknown; network?: string }) {
     super('outcome_unknown', message, options);
   }
+}
+
+/** `Rejected` for a variant that fails validation: the first issue's message, every issue attached. */
+export function rejectedByValidation(issues: ValidationIssue[], network: string): Rejected {
+  const first = issues[0];
+  const code: RejectCode =
+    first?.code === 'text_too_long' || first?.code === 'text_too_many_bytes' ? 'too_long'
+    : first?.code === 'too_many_media' ? 'too_many_media'
+    : first?.code === 'media_too_large' ? 'media_too_large'
+    : first?.code === 'media_type_unsupported' ? 'media_type_unsupported'
+    : 'invalid_input';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''})` : '';
+  return new Rejected(`${first?.message ?? 'The post is not valid'}${more}`, code, { network, issues });
 }
 
 /** True for errors that mean "try again later, the same call may succeed". */
