@@ -44,7 +44,7 @@ function postgresPids(pgDir: string): number[] {
 async function once(dataDir: string): Promise<{ ready_ms: number; node_rss_mb: number; postgres_rss_mb: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const env = { ...process.env, PORT: String(port), PASSERELLE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PASSERELLE_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'start'], { env, stdio: 'ignore' });
   let readyMs = -1;

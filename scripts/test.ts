@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   let template: string | null = null;
   try {
     template = await prepareTemplate(adminUrl);
-    const env = { ...process.env, PASSERELLE_TEST_ADMIN_URL: adminUrl, PASSERELLE_TEST_TEMPLATE: template };
+    const env: NodeJS.ProcessEnv = { ...process.env, PASSERELLE_TEST_ADMIN_URL: adminUrl, PASSERELLE_TEST_TEMPLATE: template };
     // Browser tests start their own Passerelle (embedded database, like `npm start`): do not leak ours.
     delete env.DATABASE_URL;
     if (process.env.DATABASE_URL) env.PASSERELLE_E2E_DATABASE_URL = process.env.DATABASE_URL;
