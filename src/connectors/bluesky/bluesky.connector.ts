@@ -1,0 +1,476 @@
+/**
+ * Bluesky connector (AT Protocol), every call through the account's PDS with `ctx.fetch`. The PDS
+ * forwards `app.bsky.*` reads to its AppView.
+ *
+ * Exactly-once: each post's record key is derived from the idempotency key and the scheduled time
+ * (`tidFor`), and it is written with `putRecord` + `swapRecord: null` ("create only if absent"), so a
+ * retry can never make a second post and `findPublished` is a direct lookup.
+ */
+import type {
+  Capabilities,
+  Connector,
+  ConnectorContext,
+  Interaction,
+  InteractionKind,
+  InteractionPage,
+  Limits,
+  MediaInput,
+  MetricSnapshot,
+  Published,
+  PublishedPart,
+  RemoteAuthor,
+  Variant,
+  VariantPart,
+} from '../connector.ts';
+import { Rejected, rejectedByValidation } from '../errors.ts';
+import { buildFacets } from '../text/facets.ts';
+import { validateVariant } from '../text/validate.ts';
+import type { BlueskyCredentials } from './bluesky.xrpc.ts';
+import { BlueskyXrpc, parseAtUri, tidFor, xrpcError } from './bluesky.xrpc.ts';
+
+export const blueskyCapabilities: Capabilities = {
+  auth: 'app-password',
+  credentials: { expire: true, refreshable: true },
+  publish: { text: true, images: true, video: false, thread: true, reply: true, contentWarning: false },
+  deleteOwn: true,
+  interactions: ['reply', 'mention', 'quote', 'like', 'repost', 'follow'],
+  moderation: ['hide', 'unhide', 'block', 'unblock'],
+  metrics: ['likes', 'reposts', 'replies', 'quotes'],
+  search: true,
+  reconciliation: 'record-key',
+};
+
+/** Bluesky's limits are the same for every account (app.bsky.feed.post lexicon, embed.images). */
+export const blueskyLimits: Limits = {
+  text: { maxLength: 300, counting: 'graphemes', maxBytes: 3000, urlLength: null },
+  media: { maxCount: 4, maxImageBytes: 1_000_000, imageMimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'], maxAltTextLength: 2000 },
+  maxThreadParts: 25,
+  maxLanguages: 3,
+};
+
+const POST = 'app.bsky.feed.post';
+const THREADGATE = 'app.bsky.feed.threadgate';
+const MAX_HIDDEN_REPLIES = 300;
+
+export interface BlueskyOptions {
+  /** Web app used for post URLs (default https://bsky.app). */
+  appUrl?: string;
+}
+
+interface StrongRef {
+  uri: string;
+  cid: string;
+}
+
+interface ProfileView {
+  did: string;
+  handle: string;
+  displayName?: string;
+  avatar?: string;
+  followersCount?: number;
+  viewer?: { blocking?: string };
+}
+
+interface PostRecord {
+  text?: string;
+  createdAt?: string;
+  reply?: { root: StrongRef; parent: StrongRef };
+  embed?: { $type?: string; record?: StrongRef | { record?: StrongRef } };
+}
+
+interface PostView {
+  uri: string;
+  cid: string;
+  author: ProfileView;
+  record: PostRecord;
+  indexedAt: string;
+  likeCount?: number;
+  repostCount?: number;
+  replyCount?: number;
+  quoteCount?: number;
+}
+
+interface Notification {
+  uri: string;
+  cid: string;
+  author: ProfileView;
+  reason: string;
+  reasonSubject?: string;
+  record: PostRecord;
+  indexedAt: string;
+}
+
+interface ThreadView {
+  $type?: string;
+  post?: PostView;
+  replies?: ThreadView[];
+}
+
+const REASONS: Record<string, InteractionKind> = {
+  like: 'like',
+  repost: 'repost',
+  follow: 'follow',
+  mention: 'mention',
+  reply: 'reply',
+  quote: 'quote',
+};
+
+function parts(variant: Variant): VariantPart[] {
+  return [{ text: variant.text, ...(variant.media ? { media: variant.media } : {}) }, ...(variant.thread ?? [])];
+}
+
+function published(list: PublishedPart[]): Published {
+  const first = list[0];
+  if (first === undefined) throw new Error('published() needs at least one part');
+  return { remoteId: first.remoteId, url: first.url, publishedAt: first.publishedAt, parts: list };
+}
+
+function author(p: ProfileView): RemoteAuthor {
+  const a: RemoteAuthor = { remoteId: p.did, handle: p.handle, displayName: p.displayName || null, avatarUrl: p.avatar ?? null };
+  if (p.followersCount !== undefined) a.followers = p.followersCount;
+  return a;
+}
+
+/** The cursor of `fetchInteractions`: the newest notification seen (indexedAt) and the ids seen at that instant. */
+interface NotificationCursor {
+  t: string;
+  ids: string[];
+}
+
+function decodeCursor(cursor: string | null): NotificationCursor | null {
+  if (cursor === null) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as NotificationCursor;
+    return typeof parsed.t === 'string' && Array.isArray(parsed.ids) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function encodeCursor(c: NotificationCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** Creates the Bluesky connector. */
+export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<BlueskyCredentials> {
+  const appUrl = options.appUrl ?? 'https://bsky.app';
+  const postUrl = (uri: string, handle?: string) => {
+    const p = parseAtUri(uri);
+    return p === null ? uri : `${appUrl}/profile/${handle ?? p.did}/post/${p.rkey}`;
+  };
+
+  async function getOwnRecord(x: BlueskyXrpc, collection: string, rkey: string): Promise<{ uri: string; cid: string; value: Record<string, unknown> } | null> {
+    const res = await x.call('com.atproto.repo.getRecord', { method: 'GET', params: { repo: x.did, collection, rkey }, what: 'read a record', allow: [400, 404] });
+    if (res.status !== 200) {
+      const { error } = xrpcError(res);
+      if (res.status === 404 || error === 'RecordNotFound' || error === 'NotFound') return null;
+      throw new Rejected(`Bluesky refused to read a record: ${xrpcError(res).message ?? error}`, 'invalid_input', { network: 'bluesky', status: res.status });
+    }
+    return res.json();
+  }
+
+  async function getPosts(x: BlueskyXrpc, uris: string[]): Promise<PostView[]> {
+    const out: PostView[] = [];
+    for (let i = 0; i < uris.length; i += 25) {
+      const res = await x.call('app.bsky.feed.getPosts', { method: 'GET', params: { uris: uris.slice(i, i + 25) }, what: 'read posts' });
+      out.push(...res.json<{ posts: PostView[] }>().posts);
+    }
+    return out;
+  }
+
+  async function uploadImage(x: BlueskyXrpc, media: MediaInput): Promise<unknown> {
+    // An upload that fails leaves at worst an unreferenced blob: not a publish, so not `write`.
+    const res = await x.call('com.atproto.repo.uploadBlob', { method: 'POST', bytes: { data: media.bytes, mimeType: media.mimeType }, what: 'upload an image' });
+    return res.json<{ blob: unknown }>().blob;
+  }
+
+  async function resolveHandle(x: BlueskyXrpc, handle: string): Promise<string | null> {
+    const res = await x.call('com.atproto.identity.resolveHandle', { method: 'GET', params: { handle }, what: 'resolve a handle', allow: [400, 404] });
+    return res.status === 200 ? res.json<{ did: string }>().did : null;
+  }
+
+  function toPart(index: number, ref: StrongRef, createdAt: string, handle: string): PublishedPart {
+    return { index, remoteId: ref.uri, url: postUrl(ref.uri, handle), publishedAt: new Date(createdAt) };
+  }
+
+  function postInteraction(view: PostView, kind: InteractionKind): Interaction {
+    const reply = view.record.reply;
+    const embedded = view.record.embed?.record;
+    const quoted = embedded && 'uri' in embedded ? embedded.uri : (embedded as { record?: StrongRef } | undefined)?.record?.uri;
+    return {
+      remoteId: view.uri,
+      kind,
+      author: author(view.author),
+      text: view.record.text ?? '',
+      createdAt: new Date(view.record.createdAt ?? view.indexedAt),
+      inReplyTo: kind === 'quote' ? (quoted ?? null) : (reply?.parent.uri ?? null),
+      root: reply?.root.uri ?? null,
+      url: postUrl(view.uri, view.author.handle),
+      raw: { cid: view.cid, indexedAt: view.indexedAt },
+    };
+  }
+
+  function notificationInteraction(n: Notification): Interaction | null {
+    const kind = REASONS[n.reason];
+    if (kind === undefined) return null;
+    if (kind === 'reply' || kind === 'mention' || kind === 'quote') {
+      const interaction = postInteraction({ uri: n.uri, cid: n.cid, author: n.author, record: n.record, indexedAt: n.indexedAt }, kind);
+      interaction.raw = { ...interaction.raw, reason: n.reason };
+      return interaction;
+    }
+    return {
+      remoteId: n.uri,
+      kind,
+      author: author(n.author),
+      text: '',
+      createdAt: new Date(n.record.createdAt ?? n.indexedAt),
+      inReplyTo: n.reasonSubject ?? null,
+      root: null,
+      url: n.reasonSubject ? postUrl(n.reasonSubject) : `${appUrl}/profile/${n.author.handle}`,
+      raw: { reason: n.reason, indexedAt: n.indexedAt },
+    };
+  }
+
+  async function setHidden(x: BlueskyXrpc, target: { remoteId?: string; root?: string }, hide: boolean): Promise<void> {
+    if (!target.remoteId) throw new Rejected('Say which reply to hide', 'invalid_input', { network: 'bluesky' });
+    let rootUri = target.root;
+    if (rootUri === undefined) {
+      const [view] = await getPosts(x, [target.remoteId]);
+      if (view === undefined) throw new Rejected('This reply no longer exists on Bluesky', 'not_found', { network: 'bluesky' });
+      rootUri = view.record.reply?.root.uri ?? view.uri;
+    }
+    const root = parseAtUri(rootUri);
+    if (root === null || root.did !== x.did) {
+      throw new Rejected('On Bluesky only the author of a thread\'s first post can hide replies in it', 'forbidden', { network: 'bluesky' });
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const existing = await getOwnRecord(x, THREADGATE, root.rkey);
+      const value = existing?.value ?? {};
+      const hidden = new Set(Array.isArray(value['hiddenReplies']) ? (value['hiddenReplies'] as string[]) : []);
+      if (hide) hidden.add(target.remoteId);
+      else hidden.delete(target.remoteId);
+      if (hidden.size > MAX_HIDDEN_REPLIES) {
+        throw new Rejected(`Bluesky hides at most ${MAX_HIDDEN_REPLIES} replies per thread`, 'invalid_input', { network: 'bluesky' });
+      }
+      // Keep the thread's reply rules (`allow`) as they are; absent means everyone may reply.
+      const record: Record<string, unknown> = { ...value, $type: THREADGATE, post: rootUri, createdAt: value['createdAt'] ?? x.ctx.now().toISOString(), hiddenReplies: [...hidden] };
+      const res = await x.call('com.atproto.repo.putRecord', {
+        method: 'POST',
+        json: { repo: x.did, collection: THREADGATE, rkey: root.rkey, record, swapRecord: existing?.cid ?? null },
+        what: hide ? 'hide the reply' : 'show the reply again',
+        allow: [400],
+      });
+      if (res.status === 200) return;
+      if (xrpcError(res).error !== 'InvalidSwap') throw new Rejected(`Bluesky refused to update the thread's settings: ${xrpcError(res).message}`, 'invalid_input', { network: 'bluesky', status: 400 });
+      // Someone changed the threadgate meanwhile: read it again and retry once.
+    }
+    throw new Rejected('The thread\'s settings kept changing; try again', 'invalid_input', { network: 'bluesky' });
+  }
+
+  const connector: Connector<BlueskyCredentials> = {
+    network: 'bluesky',
+    capabilities: blueskyCapabilities,
+
+    async limits() {
+      return blueskyLimits;
+    },
+
+    validate(variant, limits) {
+      return validateVariant(variant, limits, { thread: true, reply: true, contentWarning: false });
+    },
+
+    async verify(ctx) {
+      const x = new BlueskyXrpc(ctx);
+      const res = await x.call('app.bsky.actor.getProfile', { method: 'GET', params: { actor: x.did }, what: 'read the profile' });
+      const p = res.json<ProfileView>();
+      if (p.handle !== ctx.credentials.handle) await ctx.saveCredentials({ ...ctx.credentials, handle: p.handle });
+      return { remoteId: p.did, handle: p.handle, displayName: p.displayName || null, avatarUrl: p.avatar ?? null, url: `${appUrl}/profile/${p.handle}` };
+    },
+
+    async refreshCredentials(ctx) {
+      await new BlueskyXrpc(ctx).refresh();
+    },
+
+    async disconnect(ctx) {
+      const x = new BlueskyXrpc(ctx);
+      await x.call('com.atproto.server.deleteSession', { method: 'POST', auth: 'refresh', what: 'close the session', allow: [400, 401] });
+    },
+
+    async publish(ctx, request) {
+      const issues = connector.validate(request.variant, request.limits ?? blueskyLimits);
+      if (issues.length > 0) throw rejectedByValidation(issues, 'bluesky');
+      const x = new BlueskyXrpc(ctx);
+      const handle = ctx.credentials.handle;
+      const done = new Map((request.done ?? []).map((p) => [p.index, p]));
+      let root: StrongRef | null = null;
+      let parent: StrongRef | null = null;
+      if (request.variant.replyTo !== undefined) {
+        const [view] = await getPosts(x, [request.variant.replyTo]);
+        if (view === undefined) throw new Rejected('The post to reply to does not exist (anymore) on Bluesky', 'not_found', { network: 'bluesky' });
+        parent = { uri: view.uri, cid: view.cid };
+        root = view.record.reply?.root ?? parent;
+      }
+      const result: PublishedPart[] = [];
+      for (const [index, part] of parts(request.variant).entries()) {
+        const rkey = tidFor(request.idempotencyKey, request.scheduledAt, index);
+        const known = done.get(index);
+        let ref: StrongRef | null = null;
+        let createdAt = '';
+        if (known !== undefined) {
+          const existing = await getOwnRecord(x, POST, parseAtUri(known.remoteId)?.rkey ?? rkey);
+          if (existing === null) throw new Rejected(`Part ${index + 1} was published earlier but no longer exists; it will not be published again`, 'not_found', { network: 'bluesky' });
+          ref = { uri: existing.uri, cid: existing.cid };
+          createdAt = String(existing.value['createdAt'] ?? known.publishedAt.toISOString());
+        } else {
+          const images = [];
+          for (const media of part.media ?? []) images.push({ alt: media.altText ?? '', image: await uploadImage(x, media) });
+          createdAt = ctx.now().toISOString();
+          const record: Record<string, unknown> = { $type: POST, text: part.text, createdAt };
+          const facets = await buildFacets(part.text, (h) => resolveHandle(x, h));
+          if (facets.length > 0) record['facets'] = facets;
+          if (request.variant.language) record['langs'] = [request.variant.language];
+          if (images.length > 0) record['embed'] = { $type: 'app.bsky.embed.images', images };
+          if (parent !== null && root !== null) record['reply'] = { root, parent };
+          const res = await x.call('com.atproto.repo.putRecord', {
+            method: 'POST',
+            // swapRecord null = create only if no record has this key: a retry cannot duplicate.
+            json: { repo: x.did, collection: POST, rkey, record, swapRecord: null },
+            write: true,
+            what: index === 0 ? 'publish the post' : `publish part ${index + 1} of the thread`,
+            allow: [400],
+          });
+          if (res.status === 200) {
+            ref = res.json<StrongRef>();
+          } else if (xrpcError(res).error === 'InvalidSwap') {
+            // Already created by an earlier attempt under the same idempotency key.
+            const existing = await getOwnRecord(x, POST, rkey);
+            if (existing === null) throw new Rejected('Bluesky reported a conflicting record that cannot be read', 'invalid_input', { network: 'bluesky' });
+            ref = { uri: existing.uri, cid: existing.cid };
+            createdAt = String(existing.value['createdAt'] ?? createdAt);
+          } else {
+            const { message, error } = xrpcError(res);
+            throw new Rejected(`Bluesky refused to publish: ${message ?? error}`, /longer than|graphemes/i.test(message ?? '') ? 'too_long' : 'invalid_input', { network: 'bluesky', status: 400 });
+          }
+          const publishedPart = toPart(index, ref, createdAt, handle);
+          await request.onPart?.(publishedPart);
+          ctx.log.info({ network: 'bluesky', uri: ref.uri, part: index }, 'published');
+        }
+        result.push(toPart(index, ref, createdAt, handle));
+        parent = ref;
+        root ??= ref;
+      }
+      return published(result);
+    },
+
+    async findPublished(ctx, request) {
+      const x = new BlueskyXrpc(ctx);
+      const found: PublishedPart[] = [];
+      for (const [index] of parts(request.variant).entries()) {
+        const record = await getOwnRecord(x, POST, tidFor(request.idempotencyKey, request.since, index));
+        if (record === null) break;
+        found.push(toPart(index, record, String(record.value['createdAt'] ?? ctx.now().toISOString()), ctx.credentials.handle));
+      }
+      return found.length === 0 ? null : published(found);
+    },
+
+    async deletePost(ctx, remoteId) {
+      const x = new BlueskyXrpc(ctx);
+      const p = parseAtUri(remoteId);
+      if (p === null || p.did !== x.did || p.collection !== POST) {
+        throw new Rejected('Only this account\'s own posts can be deleted', 'forbidden', { network: 'bluesky' });
+      }
+      await x.call('com.atproto.repo.deleteRecord', { method: 'POST', json: { repo: x.did, collection: POST, rkey: p.rkey }, what: 'delete the post' });
+      // Its threadgate (hidden replies) has the same key; remove it too (no-op when absent).
+      await x.call('com.atproto.repo.deleteRecord', { method: 'POST', json: { repo: x.did, collection: THREADGATE, rkey: p.rkey }, what: 'delete the thread settings' });
+    },
+
+    async fetchInteractions(ctx, cursor, opts): Promise<InteractionPage> {
+      const x = new BlueskyXrpc(ctx);
+      const limit = Math.min(Math.max(opts?.limit ?? 50, 1), 100);
+      const mark = decodeCursor(cursor);
+      const isNew = (n: Notification) => mark === null || n.indexedAt > mark.t || (n.indexedAt === mark.t && !mark.ids.includes(n.uri));
+      // listNotifications pages from newest to oldest: walk back until what we have already seen.
+      const fresh: Notification[] = [];
+      let page: string | undefined;
+      for (let i = 0; i < (mark === null ? 1 : 20); i++) {
+        const res = await x.call('app.bsky.notification.listNotifications', { method: 'GET', params: { limit: mark === null ? limit : 100, cursor: page }, what: 'read notifications' });
+        const body = res.json<{ notifications: Notification[]; cursor?: string }>();
+        const batch = body.notifications.filter(isNew);
+        fresh.push(...batch);
+        if (batch.length < body.notifications.length || !body.cursor || body.notifications.length === 0) break;
+        page = body.cursor;
+      }
+      fresh.sort((a, b) => (a.indexedAt < b.indexedAt ? -1 : a.indexedAt > b.indexedAt ? 1 : a.uri < b.uri ? -1 : 1));
+      const taken = fresh.slice(0, limit);
+      const last = taken.at(-1);
+      let next = mark;
+      if (last !== undefined) {
+        const sameInstant = taken.filter((n) => n.indexedAt === last.indexedAt).map((n) => n.uri);
+        next = { t: last.indexedAt, ids: mark?.t === last.indexedAt ? [...mark.ids, ...sameInstant] : sameInstant };
+      }
+      const items = taken.map(notificationInteraction).filter((i): i is Interaction => i !== null);
+      return { items, cursor: next === null ? null : encodeCursor(next), hasMore: fresh.length > taken.length };
+    },
+
+    async fetchReplies(ctx, remoteId) {
+      const x = new BlueskyXrpc(ctx);
+      const res = await x.call('app.bsky.feed.getPostThread', { method: 'GET', params: { uri: remoteId, depth: 20, parentHeight: 0 }, what: 'read the replies' });
+      const out: Interaction[] = [];
+      const walk = (node: ThreadView) => {
+        for (const child of node.replies ?? []) {
+          if (child.post === undefined) continue;
+          out.push({ ...postInteraction(child.post, 'reply'), root: remoteId });
+          walk(child);
+        }
+      };
+      walk(res.json<{ thread: ThreadView }>().thread);
+      return out.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
+
+    async moderate(ctx, action, target) {
+      const x = new BlueskyXrpc(ctx);
+      if (action === 'hide' || action === 'unhide') return setHidden(x, target, action === 'hide');
+      if (action === 'block' || action === 'unblock') {
+        if (!target.authorRemoteId) throw new Rejected('Say whose account to block', 'invalid_input', { network: 'bluesky' });
+        if (action === 'block') {
+          await x.call('com.atproto.repo.createRecord', {
+            method: 'POST',
+            json: { repo: x.did, collection: 'app.bsky.graph.block', record: { $type: 'app.bsky.graph.block', subject: target.authorRemoteId, createdAt: ctx.now().toISOString() } },
+            what: 'block the account',
+          });
+          return;
+        }
+        const res = await x.call('app.bsky.actor.getProfile', { method: 'GET', params: { actor: target.authorRemoteId }, what: 'read the profile' });
+        const blocking = res.json<ProfileView>().viewer?.blocking;
+        const p = blocking ? parseAtUri(blocking) : null;
+        if (p !== null) await x.call('com.atproto.repo.deleteRecord', { method: 'POST', json: { repo: x.did, collection: p.collection, rkey: p.rkey }, what: 'unblock the account' });
+        return;
+      }
+      throw new Rejected('Bluesky does not let an account delete other people\'s replies; hide the reply or block its author instead', 'unsupported', { network: 'bluesky' });
+    },
+
+    async fetchMetrics(ctx, remoteIds): Promise<MetricSnapshot[]> {
+      const x = new BlueskyXrpc(ctx);
+      const views = await getPosts(x, remoteIds);
+      const fetchedAt = ctx.now();
+      return views.map((v) => ({
+        remoteId: v.uri,
+        fetchedAt,
+        values: { likes: v.likeCount ?? 0, reposts: v.repostCount ?? 0, replies: v.replyCount ?? 0, quotes: v.quoteCount ?? 0 },
+        fields: { likes: 'likeCount', reposts: 'repostCount', replies: 'replyCount', quotes: 'quoteCount' },
+      }));
+    },
+
+    async search(ctx, query, cursor) {
+      const x = new BlueskyXrpc(ctx);
+      const res = await x.call('app.bsky.feed.searchPosts', { method: 'GET', params: { q: query, limit: 25, cursor: cursor ?? undefined }, what: 'search posts' });
+      const body = res.json<{ posts: PostView[]; cursor?: string }>();
+      return { items: body.posts.map((p) => postInteraction(p, 'mention')), cursor: body.cursor ?? null };
+    },
+  };
+  return connector;
+}
+
+/** The interface is generic over credentials; this alias names the Bluesky one. */
+export type BlueskyConnector = Connector<BlueskyCredentials>;
+export type { BlueskyCredentials, ConnectorContext };
