@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -10,7 +10,8 @@ export const REDACT_PATHS = [
   'headers.cookie', 'headers.authorization',
 ];
 
-/** The process logger: JSON lines, secrets redacted. */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } });
+/** The process logger: JSON lines, secrets redacted. `destination` defaults to stdout (tests capture lines with it). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -26,13 +26,33 @@ export class TestClock {
   fn = (): Date => this.now;
 }
 
-export type TestApp = { app: App; deps: Deps; db: TestDb; clock: TestClock; close(): Promise<void> };
+/** A route as registered by the modules (HEAD twins of GET routes left out). */
+export type RouteInfo = { method: string; url: string; auth: 'public' | 'user' | 'workspace' };
+
+/**
+ * `routes`: every route the modules registered, collected at registration (so tests can require that
+ * each one is covered). `logs`: the log lines written, when started with `captureLogs: true`.
+ */
+export type TestApp = { app: App; deps: Deps; db: TestDb; clock: TestClock; routes: RouteInfo[]; logs: string[]; close(): Promise<void> };
+
+/** A plugin that is not encapsulated (skip-override), so its onRoute hook sees the routes registered after it. */
+function routeCollector(into: RouteInfo[]) {
+  const plugin = async (app: App) => {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue;
+        into.push({ method, url: route.url, auth: (route.config as { auth?: RouteInfo['auth'] } | undefined)?.auth ?? 'public' });
+      }
+    });
+  };
+  return Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+}
 
 /**
  * The real HTTP app and services on a fresh database. `work: true` also runs the job workers;
  * `listen: true` starts the realtime listener (for SSE tests).
  */
-export async function startTestApp(opts: { env?: Record<string, string>; work?: boolean; listen?: boolean; clock?: TestClock } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; work?: boolean; listen?: boolean; clock?: TestClock; captureLogs?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDb();
   const config: Config = loadConfig({
     PASSERELLE_DATA_DIR: path.join(os.tmpdir(), `passerelle-test-${randomBytes(4).toString('hex')}`),
@@ -40,7 +60,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; work?: 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...opts.env,
   });
-  const log = createLogger(config.logLevel);
+  const logs: string[] = [];
+  const log = opts.captureLogs ? createLogger(config.logLevel, { write: (line: string) => { logs.push(line); } }) : createLogger(config.logLevel);
   const { pool, db: drizzleDb } = createDb(db.url, { max: 10 });
   const clock = opts.clock ?? new TestClock();
   const mail = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
@@ -50,10 +71,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; work?: 
   await jobs.start();
   if (opts.work) await jobs.work(deps);
   if (opts.listen) await realtime.listen();
-  const app = await buildHttpApp(deps, { routes: allRoutes(deps), webDir: null, isReady: () => true });
+  const routes: RouteInfo[] = [];
+  const app = await buildHttpApp(deps, { routes: [routeCollector(routes), ...allRoutes(deps)], webDir: null, isReady: () => true });
   await app.ready();
   return {
-    app, deps, db, clock,
+    app, deps, db, clock, routes, logs,
     async close() {
       await app.close();
       await realtime.close();
