@@ -11,7 +11,20 @@ export const wsParams = z.strictObject({ wid: z.string() });
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
 timeZones.add('UTC');
-export const timezoneSchema = z.string().refine((tz) => timeZones.has(tz), { message: 'must be an IANA time zone such as Europe/Paris' });
+/**
+ * Intl.supportedValuesOf lists one name per zone (ICU's, e.g. Asia/Calcutta, Europe/Kiev), so current
+ * IANA names and aliases that browsers send (Asia/Kolkata, Europe/Kyiv, America/Montreal) were refused:
+ * accept any name Intl resolves to a listed zone (offsets such as +01:00 resolve to themselves: refused).
+ */
+function isTimeZone(tz: string): boolean {
+  if (timeZones.has(tz)) return true;
+  try {
+    return timeZones.has(new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone);
+  } catch {
+    return false;
+  }
+}
+export const timezoneSchema = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' });
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be an email address' })).pipe(z.string().max(254));
 export const passwordSchema = z.string().min(10, { message: 'must have at least 10 characters' }).max(200);
 export const nameSchema = z.string().trim().min(1, { message: 'is required' }).max(120);
