@@ -1,0 +1,131 @@
+// Starts Passerelle the way `npm start` does, for browser tests: build the web app if needed, then
+// `node src/main.ts start` on a free port with a fresh data directory; stops it with SIGINT.
+import { spawn, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+
+export interface RunningApp {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, waiting for it to appear. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds web/dist if needed, starts the server and waits for /readyz to answer 200. */
+export async function startApp(): Promise<RunningApp> {
+  await promisify(execFile)(process.execPath, [join(root, 'scripts', 'ensure-web.mjs')], { cwd: root });
+
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'passerelle-e2e-'));
+  // Unknown PASSERELLE_* variables stop the server, so only the ones this test means are passed.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('PASSERELLE_') && key !== 'PORT' && key !== 'DATABASE_URL') env[key] = value;
+  }
+  env.PORT = String(port);
+  env.PASSERELLE_DATA_DIR = dataDir;
+  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+
+  const child = spawn(process.execPath, [join(root, 'src', 'main.ts'), 'start'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`The server exited before it was ready (code ${child.exitCode}):\n${output.slice(-4000)}`);
+    }
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The server was not ready after 120 s:\n${output.slice(-4000)}`);
+    }
+    await sleep(200);
+  }
+
+  return {
+    url,
+    output: () => output,
+    async waitForOutput(pattern, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const match = output.match(pattern);
+        if (match) return match;
+        if (Date.now() > until) throw new Error(`${pattern} did not appear in the server output`);
+        await sleep(100);
+      }
+    },
+    stop,
+  };
+}
+
+/** Debian's chromium, headless, without background traffic. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
