@@ -400,16 +400,19 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
         if (batch.length < body.notifications.length || !body.cursor || body.notifications.length === 0) break;
         page = body.cursor;
       }
-      fresh.sort((a, b) => (a.indexedAt < b.indexedAt ? -1 : a.indexedAt > b.indexedAt ? 1 : a.uri < b.uri ? -1 : 1));
+      // Oldest first; at the same instant, by record key (TIDs grow with creation time).
+      const rkey = (n: Notification) => parseAtUri(n.uri)?.rkey ?? n.uri;
+      fresh.sort((a, b) => (a.indexedAt < b.indexedAt ? -1 : a.indexedAt > b.indexedAt ? 1 : rkey(a) < rkey(b) ? -1 : 1));
       const taken = fresh.slice(0, limit);
       const last = taken.at(-1);
-      let next = mark;
+      // No notification at all yet: from now on, everything is new.
+      let next: NotificationCursor | null = mark ?? { t: '', ids: [] };
       if (last !== undefined) {
         const sameInstant = taken.filter((n) => n.indexedAt === last.indexedAt).map((n) => n.uri);
         next = { t: last.indexedAt, ids: mark?.t === last.indexedAt ? [...mark.ids, ...sameInstant] : sameInstant };
       }
       const items = taken.map(notificationInteraction).filter((i): i is Interaction => i !== null);
-      return { items, cursor: next === null ? null : encodeCursor(next), hasMore: fresh.length > taken.length };
+      return { items, cursor: encodeCursor(next), hasMore: fresh.length > taken.length };
     },
 
     async fetchReplies(ctx, remoteId) {

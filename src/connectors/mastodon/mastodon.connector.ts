@@ -293,7 +293,8 @@ export function createMastodonConnector(options: MastodonOptions = {}): Connecto
       const notifications = res.json<MastodonNotification[]>().sort((a, b) => compareIds(a.id, b.id));
       const newest = notifications.at(-1)?.id;
       const prev = parseLinkHeader(res.headers.get('link'))['prev']?.['min_id'];
-      const nextCursor = newest ?? prev ?? cursor;
+      // No notification at all yet: from now on, everything is new (min_id=0).
+      const nextCursor = newest ?? prev ?? cursor ?? '0';
       const items = notifications
         .map((n) => notificationInteraction(n, ctx.credentials.accountId, ctx.credentials.instanceUrl))
         .filter((i): i is Interaction => i !== null);
