@@ -27,8 +27,8 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'nlp') {
-    const modulePath = './modules/insights/insights.cli.ts';
-    const { runNlpCli } = (await import(modulePath)) as { runNlpCli(a: string[], i: NodeJS.ReadableStream, o: NodeJS.WritableStream): Promise<number> };
+    // Loaded on demand: the other commands should not pay for the models' code.
+    const { runNlpCli } = await import('./modules/insights/insights.cli.ts');
     return runNlpCli(rest, process.stdin, process.stdout);
   }
   if (!['start', 'web', 'worker', 'migrate'].includes(command)) {

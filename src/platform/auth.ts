@@ -4,7 +4,7 @@ import { apiTokens, members, sessions, users, workspaces } from '../db/schema/in
 import type { Actor, Ctx, Deps, WorkspaceScope } from './context.ts';
 import { hashToken, randomToken } from './crypto.ts';
 import { AppError } from './errors.ts';
-import { isRole, type Role } from './policy.ts';
+import { isRole } from './policy.ts';
 
 /**
  * Authentication: a browser session cookie or a workspace-scoped API token (`Authorization: Bearer psl_…`).
@@ -109,14 +109,21 @@ export async function resolveWorkspace(deps: Deps, req: FastifyRequest, wid: str
   if (!actor || actor.type === 'system') throw new AppError('unauthenticated');
   if (!/^[0-9a-f-]{36}$/i.test(wid)) throw new AppError('not_found', 'Workspace not found.');
   if (actor.type === 'token' && req.tokenWorkspaceId !== wid) throw new AppError('not_found', 'Workspace not found.');
+  const member = await memberScope(deps, actor.userId, wid);
+  if (!member) throw new AppError('not_found', 'Workspace not found.');
+  if (actor.type === 'token') member.roles = [actor.tokenRole, ...member.roles];
+  return member;
+}
+
+/** The scope of a member in a workspace (their current role), or null when they are not a member. */
+export async function memberScope(deps: Deps, userId: string, workspaceId: string): Promise<WorkspaceScope | null> {
   const [row] = await deps.db
     .select({ ws: workspaces, role: members.role })
     .from(members)
     .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
-    .where(and(eq(members.workspaceId, wid), eq(members.userId, actor.userId)));
-  if (!row || !isRole(row.role)) throw new AppError('not_found', 'Workspace not found.');
-  const roles: Role[] = actor.type === 'token' ? [actor.tokenRole, row.role] : [row.role];
-  return { id: row.ws.id, name: row.ws.name, timezone: row.ws.timezone, language: row.ws.language, roles };
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.userId, userId)));
+  if (!row || !isRole(row.role)) return null;
+  return { id: row.ws.id, name: row.ws.name, timezone: row.ws.timezone, language: row.ws.language, roles: [row.role] };
 }
 
 /** The service context for a request. */

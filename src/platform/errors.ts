@@ -33,11 +33,16 @@ export const STATUS = {
   setup_done: 409,
   last_owner: 409,
   conflict: 409,
+  reconnect_needed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  network_rejected: 422,
   rate_limited: 429,
+  network_rate_limited: 429,
   internal_error: 500,
+  network_unavailable: 502,
   unavailable: 503,
+  outcome_unknown: 504,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -60,9 +65,14 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   setup_done: 'This Passerelle already has an owner; ask them for an invitation.',
   last_owner: 'A workspace must keep at least one owner.',
   conflict: 'The resource changed meanwhile; reload and try again.',
+  reconnect_needed: 'This channel must be reconnected: its credentials expired or were revoked.',
   payload_too_large: 'The request is too large.',
   unsupported_media_type: 'Send JSON (Content-Type: application/json).',
+  network_rejected: 'The network refused this.',
   rate_limited: 'Too many attempts; wait a moment and try again.',
+  network_rate_limited: 'The network asks us to wait before calling it again.',
+  network_unavailable: 'The network could not be reached; try again later.',
+  outcome_unknown: 'The network did not answer in time; whether it acted is unknown and is being checked.',
   internal_error: 'Something went wrong on our side.',
   unavailable: 'Passerelle is starting or stopping; try again shortly.',
 };

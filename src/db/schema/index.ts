@@ -1,2 +1,3 @@
 /** All Drizzle tables; drizzle-kit reads this file to generate migrations into src/db/migrations. */
 export * from './core.ts';
+export * from './channels.ts';
