@@ -80,11 +80,13 @@ export function workspaceRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     app.post('/api/invitations/:token/accept', {
       config: { auth: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { tags, params: tokenParams, body: z.strictObject({ name: nameSchema, password: passwordSchema }).optional(), response: { 200: z.object({ workspace: workspaceOut, role: roleSchema }) } },
+      // A signed-in person accepts with no body at all (the web app sends none); Fastify hands the
+      // validator `null` then, which `.optional()` refused with a 400: allow null too.
+      schema: { tags, params: tokenParams, body: z.strictObject({ name: nameSchema, password: passwordSchema }).nullish(), response: { 200: z.object({ workspace: workspaceOut, role: roleSchema }) } },
     }, async (req, reply) => {
       const actor = req.auth.actor;
       const userId = actor?.type === 'user' ? actor.userId : null;
-      const res = await invitations.acceptInvitation(deps, req.params.token, { userId, newAccount: userId ? undefined : req.body }, req.ip);
+      const res = await invitations.acceptInvitation(deps, req.params.token, { userId, newAccount: userId ? undefined : (req.body ?? undefined) }, req.ip);
       if (!userId) await startSession(deps, req, reply, res.userId);
       return { workspace: presentWorkspace(res.workspace), role: res.role };
     });
