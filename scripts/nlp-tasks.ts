@@ -62,6 +62,18 @@ export function englishSentimentVal(): Example[] {
 
 const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'];
 
+/** Our intent train set seen as sentiment: complaint → negative, praise → positive, neither → neutral (both: skipped). */
+export function ownSentiment(lang: 'fr' | 'en'): Example[] {
+  const c = INTENT_LABELS.indexOf('complaint');
+  const p = INTENT_LABELS.indexOf('praise');
+  return data.ownIntent(lang, 'train', INTENT_LABELS).flatMap((e) => {
+    const neg = e.labels[c] === 1;
+    const pos = e.labels[p] === 1;
+    if (neg && pos) return [];
+    return [{ text: e.text, label: neg ? 0 : pos ? 2 : 1 }];
+  });
+}
+
 export const TASKS: Record<string, TaskSpec> = {
   'sentiment-fr': {
     name: 'sentiment-fr',
@@ -69,7 +81,13 @@ export const TASKS: Record<string, TaskSpec> = {
     lang: 'fr',
     kind: 'softmax',
     labels: SENTIMENT_LABELS,
-    train: () => w1(data.umsab('fr', 'train')),
+    // DEFT tweets are about politics and climate; Allociné reviews (light weight) and our own brand
+    // messages (complaint → negative, praise → positive, the rest → neutral) bring the product's domain.
+    train: () => [
+      ...w1(data.umsab('fr', 'train')),
+      ...data.allocine('train').map((ex) => ({ ex, weight: 0.3 })),
+      ...ownSentiment('fr').map((ex) => ({ ex, weight: 1 })),
+    ],
     val: () => data.umsab('fr', 'val'),
     balance: false,
     grid: () => [
@@ -121,7 +139,12 @@ export const TASKS: Record<string, TaskSpec> = {
     lang: 'fr',
     kind: 'sigmoid',
     labels: ['toxic'],
-    train: () => w1(data.mlma('fr', 'train')),
+    // MLMA is ~80% toxic and all about hate targets: ordinary French tweets and brand messages, labelled
+    // non-toxic at half weight, keep the model from calling every question toxic (val picked the weight).
+    train: () => [
+      ...w1(data.mlma('fr', 'train')),
+      ...[...data.umsab('fr', 'train'), ...ownSentiment('fr')].map((e) => ({ ex: { text: e.text, label: 0 }, weight: 0.5 })),
+    ],
     val: () => data.mlma('fr', 'val'),
     balance: true,
     grid: () => [
@@ -142,6 +165,10 @@ export const TASKS: Record<string, TaskSpec> = {
     grid: () => [
       [{ features: base(), epochs: 10, lr: 0.2, l2: 1e-5 }],
       [{ features: base({ charMin: 3 }), epochs: 10, lr: 0.2, l2: 1e-5 }],
+      [
+        { features: base(), epochs: 10, lr: 0.2, l2: 1e-5 },
+        { features: base({ charMax: 0 }), epochs: 10, lr: 0.2, l2: 1e-5 },
+      ],
     ],
   },
   'intent-en': {
@@ -155,7 +182,12 @@ export const TASKS: Record<string, TaskSpec> = {
     balance: true,
     grid: () => [
       [{ features: base(), epochs: 8, lr: 0.2, l2: 1e-5 }],
-      [{ features: base({ charMin: 3 }), epochs: 8, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ charWeight: 0.5 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      // char n-grams + a word-only member: the word member keeps short, clear cues ("why", "love") strong
+      [
+        { features: base(), epochs: 5, lr: 0.2, l2: 1e-5 },
+        { features: base({ charMax: 0 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+      ],
     ],
   },
 };
