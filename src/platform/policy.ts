@@ -53,7 +53,18 @@ export function authorize(roles: readonly Role[], permission: Permission): void 
 
 /** Whether `inner` can do nothing that `outer` cannot: used to cap an API token's role by its creator's. */
 export function roleWithin(inner: Role, outer: Role): boolean {
+  // Owner and admin hold the same permissions, but only an owner manages owners (see isOwner): an admin
+  // must not mint an owner token.
+  if (inner === 'owner' && outer !== 'owner') return false;
   return (Object.keys(PERMISSIONS) as Permission[]).every((p) => !can(inner, p) || can(outer, p));
+}
+
+/**
+ * Whether the caller acts as an owner: every bounding role is `owner`. A token carries its own role and
+ * its creator's; `roles.includes('owner')` let an owner-role token of a (since demoted) admin manage owners.
+ */
+export function isOwner(roles: readonly Role[]): boolean {
+  return roles.length > 0 && roles.every((r) => r === 'owner');
 }
 
 /** Narrows an untrusted string to a {@link Role}. */

@@ -4,7 +4,7 @@ import { audit } from '../../platform/audit.ts';
 import { actorUserId, inTx, type Ctx, type Deps } from '../../platform/context.ts';
 import { hashPassword, hashToken, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
-import { authorize, isRole, type Role } from '../../platform/policy.ts';
+import { authorize, isOwner, isRole, type Role } from '../../platform/policy.ts';
 import { publicUrl } from '../../config/config.ts';
 import { scope } from './workspace.service.ts';
 import { sendMailJob } from './workspaces.jobs.ts';
@@ -32,7 +32,7 @@ export async function listInvitations(ctx: Ctx) {
 export async function invite(ctx: Ctx, input: { email: string; role: Role }) {
   const ws = scope(ctx);
   authorize(ws.roles, 'member.manage');
-  if (input.role === 'owner' && !ws.roles.includes('owner')) throw new AppError('forbidden', 'Only an owner can invite another owner.', 'role');
+  if (input.role === 'owner' && !isOwner(ws.roles)) throw new AppError('forbidden', 'Only an owner can invite another owner.', 'role');
   const token = randomToken();
   const now = ctx.clock();
   const inv = await ctx.deps.db.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import { members, users, workspaces } from '../../db/schema/index.ts';
 import { audit } from '../../platform/audit.ts';
 import { actorUserId, inTx, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { authorize, type Role } from '../../platform/policy.ts';
+import { authorize, isOwner, type Role } from '../../platform/policy.ts';
 import { presentWorkspace } from './workspaces.schema.ts';
 
 /** Use cases of workspaces (brands) and their members. */
@@ -67,7 +67,7 @@ export async function changeMemberRole(ctx: Ctx, userId: string, role: Role) {
   authorize(ws.roles, 'member.manage');
   return ctx.deps.db.transaction(async (tx) => {
     const before = await lockMember(tx, ws.id, userId);
-    if ((before.role === 'owner' || role === 'owner') && !ws.roles.includes('owner')) {
+    if ((before.role === 'owner' || role === 'owner') && !isOwner(ws.roles)) {
       throw new AppError('forbidden', 'Only an owner can grant or change the owner role.');
     }
     if (before.role === 'owner' && role !== 'owner') await ensureAnotherOwner(tx, ws.id, userId);
@@ -85,7 +85,7 @@ export async function removeMember(ctx: Ctx, userId: string) {
   if (!self) authorize(ws.roles, 'member.manage');
   await ctx.deps.db.transaction(async (tx) => {
     const before = await lockMember(tx, ws.id, userId);
-    if (before.role === 'owner' && !self && !ws.roles.includes('owner')) throw new AppError('forbidden', 'Only an owner can remove an owner.');
+    if (before.role === 'owner' && !self && !isOwner(ws.roles)) throw new AppError('forbidden', 'Only an owner can remove an owner.');
     if (before.role === 'owner') await ensureAnotherOwner(tx, ws.id, userId);
     await tx.delete(members).where(and(eq(members.workspaceId, ws.id), eq(members.userId, userId)));
     await audit(inTx(ctx, tx), { action: 'member.remove', targetType: 'member', targetId: userId, before: { role: before.role } });
