@@ -130,10 +130,13 @@ export function toErrorBody(error: unknown): { status: number; code: string; mes
   const e = error as FastifyError & { validation?: unknown };
   if (hasZodFastifySchemaValidationErrors(e)) {
     const first = e.validation[0]!;
-    const where = e.validationContext === 'body' ? '' : `${e.validationContext}.`;
+    // Fields are named body-relative (`email`), else `params.x` / `query.x` / `headers.x`; Fastify calls
+    // the query "querystring", which disagreed with the services' own `query.cursor`.
+    const context = e.validationContext === 'querystring' ? 'query' : e.validationContext;
+    const where = context === 'body' ? '' : `${context}.`;
     const keyPath = first.instancePath.split('/').filter(Boolean).join('.');
     const unknownKey = first.keyword === 'unrecognized_keys' ? (first.params.keys as string[] | undefined)?.[0] : undefined;
-    const field = `${where}${keyPath}${unknownKey ? (keyPath ? '.' : '') + unknownKey : ''}` || String(e.validationContext);
+    const field = `${where}${keyPath}${unknownKey ? (keyPath ? '.' : '') + unknownKey : ''}` || String(context);
     const message = unknownKey ? `Unknown field “${field}”.` : `${field}: ${first.message}`;
     return { status: 400, code: 'validation_failed', message, field };
   }
