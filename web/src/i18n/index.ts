@@ -13,10 +13,15 @@ export function browserLocale(): Locale {
   return languages.some((lang) => lang?.toLowerCase().startsWith('fr')) ? 'fr' : 'en';
 }
 
-/** The language chosen before signing in (language toggle on public pages), else the browser's. */
-export function anonymousLocale(): Locale {
+/** The language picked with the toggle on public pages (or last used by a signed-in user), if any. */
+export function storedLocale(): Locale | null {
   const stored = localStorage.getItem(STORED);
-  return stored === 'fr' || stored === 'en' ? stored : browserLocale();
+  return stored === 'fr' || stored === 'en' ? stored : null;
+}
+
+/** The language for someone not signed in: the one they picked, else the browser's. */
+export function anonymousLocale(): Locale {
+  return storedLocale() ?? browserLocale();
 }
 
 /** Remembers the language picked on a public page, for the next visit. */

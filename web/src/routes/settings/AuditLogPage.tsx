@@ -168,7 +168,7 @@ function AuditRow({ entry, actionLabel }: { entry: AuditEntry; actionLabel: (cod
         </Table.Td>
         <Table.Td>
           <Text size="sm">
-            {entry.targetType ?? '—'}
+            {entry.targetType ? t(`auditTargets.${entry.targetType}`, { defaultValue: entry.targetType }) : '—'}
             {entry.targetId ? (
               <Text span size="xs" c="dimmed" ff="monospace">
                 {' '}

@@ -9,7 +9,7 @@ import { keys, queryClient, useMe } from '../../api/queries.ts';
 import { refreshSession } from '../../api/session.ts';
 import { AuthLayout } from '../../components/AuthLayout.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { currentLocale } from '../../i18n/index.ts';
+import { storedLocale } from '../../i18n/index.ts';
 import { isFieldError, useFieldError } from '../../lib/errors.ts';
 import { WorkspaceForm } from '../workspaces/WorkspaceForm.tsx';
 
@@ -45,7 +45,11 @@ function OwnerForm() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const signup = useMutation({
-    mutationFn: () => api.signup({ name: name.trim(), email: email.trim(), password, locale: currentLocale() }),
+    // Only a language the visitor picked becomes their setting; otherwise it follows the browser ("auto").
+    mutationFn: () => {
+      const locale = storedLocale();
+      return api.signup({ name: name.trim(), email: email.trim(), password, ...(locale ? { locale } : {}) });
+    },
     onSuccess: async () => {
       queryClient.setQueryData(keys.setup, { needsOwner: false });
       await refreshSession();
