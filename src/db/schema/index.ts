@@ -4,3 +4,4 @@ export * from './channels.ts';
 export * from './inbox.ts';
 export * from './moderation.ts';
 export * from './relay.ts';
+export * from './publishing.ts';
