@@ -95,8 +95,7 @@ describe('onboarding in the browser', { timeout: 180_000 }, () => {
     }
   });
 
-  test('the owner sees the teammate among the members', async () => {
-    await page.reload();
+  test('the owner sees the teammate join without reloading (live events)', async () => {
     await page.getByTestId('members-table').getByText(teammate.email).waitFor();
     assert.equal(await page.getByTestId('invitations-table').count(), 0, 'the accepted invitation is no longer pending');
   });

@@ -16,6 +16,17 @@ function parse(data: string): ServerEvent | null {
   return null;
 }
 
+/** Refetches the bell's list and pops the new notification up as a toast. */
+async function announce(wid: string, id: string | null): Promise<void> {
+  const list = await queryClient.fetchQuery({
+    queryKey: keys.notifications(wid),
+    queryFn: () => api.notifications(wid),
+    staleTime: 0,
+  });
+  const created = id ? list.notifications.find((n) => n.id === id) : undefined;
+  if (created) toasts.show({ title: created.title, message: created.body || undefined });
+}
+
 /** Refreshes what changed when the workspace's event stream says so; reconnects with back-off if it closes. */
 export function useWorkspaceEvents(wid: string | null): void {
   useEffect(() => {
@@ -27,14 +38,9 @@ export function useWorkspaceEvents(wid: string | null): void {
 
     const onEvent = (event: ServerEvent) => {
       switch (event.type) {
-        case 'notification.created': {
-          void queryClient.invalidateQueries({ queryKey: keys.notifications(wid) });
-          const title = typeof event.payload.title === 'string' ? event.payload.title : null;
-          if (title) {
-            toasts.show({ title, message: typeof event.payload.body === 'string' ? event.payload.body : '' });
-          }
+        case 'notification.created':
+          void announce(wid, typeof event.payload.id === 'string' ? event.payload.id : null);
           break;
-        }
         case 'member.changed':
           void queryClient.invalidateQueries({ queryKey: keys.members(wid) });
           void queryClient.invalidateQueries({ queryKey: keys.invitations(wid) });
