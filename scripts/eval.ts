@@ -196,11 +196,11 @@ await loadLanguageDetector();
   rows.push(`throughput sentiment --lang fr: ${perSec} texts/s (one core, in-process)`);
   const t1 = performance.now();
   const { decodeModel } = await import('../src/modules/insights/model.linear.ts');
-  for (const f of ['sentiment-fr', 'sentiment-en', 'toxicity-fr', 'toxicity-en', 'intent-fr', 'intent-en']) {
+  for (const f of ['language', 'sentiment-fr', 'sentiment-en', 'toxicity-fr', 'toxicity-en', 'intent-fr', 'intent-en']) {
     decodeModel(readFileSync(join(data.REPO_ROOT, 'src/modules/insights/models', `${f}.bin`)));
   }
   const loadMs = Math.round(performance.now() - t1);
-  rows.push(`load time of all six model files: ${loadMs} ms`);
+  rows.push(`load time of all seven model files: ${loadMs} ms`);
   results.speed = { sentimentTextsPerSecond: perSec, loadAllModelsMs: loadMs };
   getModel('sentiment', 'fr');
 }

@@ -7,6 +7,7 @@ import type { Example, MultiExample } from './nlp-data.ts';
 import { modelLexicon } from './nlp-lexicons.ts';
 import type { FeatureConfig } from '../src/modules/insights/features.hashing.ts';
 import { INTENT_LABELS } from '../src/modules/insights/insights.types.ts';
+import { DETECTABLE_LANGUAGES, stripForLanguage } from '../src/modules/insights/language.detect.ts';
 
 export interface MemberSpec {
   features: FeatureConfig;
@@ -17,8 +18,8 @@ export interface MemberSpec {
 
 export interface SingleLabelTask {
   name: string;
-  task: 'sentiment' | 'toxicity';
-  lang: 'fr' | 'en';
+  task: 'sentiment' | 'toxicity' | 'language';
+  lang: 'fr' | 'en' | 'xx';
   kind: 'softmax' | 'sigmoid';
   labels: string[];
   /** train examples with a per-example weight (extra corpora may count less). */
@@ -74,7 +75,31 @@ export function ownSentiment(lang: 'fr' | 'en'): Example[] {
   });
 }
 
+/** Tweets of the six detectable languages (UMSAB), index = position in DETECTABLE_LANGUAGES. */
+function languageRows(split: data.Split): Example[] {
+  const rows: Example[] = [];
+  for (const [i, l] of DETECTABLE_LANGUAGES.entries()) {
+    for (const e of data.umsab(l, split)) rows.push({ text: stripForLanguage(e.text), label: i });
+    if (split === 'train' && (l === 'fr' || l === 'en')) {
+      for (const e of data.ownIntent(l, 'train', INTENT_LABELS)) rows.push({ text: e.text, label: i });
+    }
+  }
+  return rows;
+}
+
 export const TASKS: Record<string, TaskSpec> = {
+  // Added to eld's scores (weight meta.eldMix = 1, chosen on val) to decide the language.
+  language: {
+    name: 'language',
+    task: 'language',
+    lang: 'xx',
+    kind: 'softmax',
+    labels: [...DETECTABLE_LANGUAGES],
+    train: () => w1(languageRows('train')),
+    val: () => languageRows('val'),
+    balance: false,
+    grid: () => [[{ features: base({ wordNgrams: 1, charMin: 1, charMax: 4 }), epochs: 5, lr: 0.2, l2: 1e-5 }]],
+  },
   'sentiment-fr': {
     name: 'sentiment-fr',
     task: 'sentiment',

@@ -208,6 +208,7 @@ export function trainTask(spec: TaskSpec, log: (s: string) => void = console.log
   const chosen = spec.grid()[best.gi];
   best.model.meta = {
     name: spec.name,
+    ...(spec.task === 'language' ? { eldMix: 1 } : {}),
     seed: SEED,
     trainedOn: [...filesRead].sort(),
     trainExamples: prep.texts.length,

@@ -94,6 +94,8 @@ export function toxicitySync(text: string, lang: LanguageHint = 'auto', opts: Cl
   };
 }
 
+const MAX_INTENTS = 2;
+
 type IntentScores = Record<Exclude<IntentLabel, 'other'>, number>;
 
 /** Intents of one text; see `intent` in index.ts. */
@@ -105,17 +107,18 @@ export function intentSync(text: string, lang: LanguageHint = 'auto', opts: Clas
   if (!hasLetters(text)) return { labels: ['other'], scores: zero, lang: r.lang, drivers: {} };
   const model = getModel('intent', r.model);
   const p = probabilities(model, logits(model, text));
-  const labels: IntentLabel[] = [];
   const drivers: IntentResult['drivers'] = {};
   const scores = { ...zero };
+  const passed: { k: number; label: Exclude<IntentLabel, 'other'>; margin: number }[] = [];
   model.labels.forEach((name, k) => {
     const label = name as Exclude<IntentLabel, 'other'>;
     const s = p[k] ?? 0;
     scores[label] = Math.round(s * 1000) / 1000;
-    if (s >= (model.thresholds[k] ?? 0.5)) {
-      labels.push(label);
-      if (opts.explain !== false) drivers[label] = explain(model, text, k);
-    }
+    const th = model.thresholds[k] ?? 0.5;
+    if (s >= th) passed.push({ k, label, margin: s / th });
   });
-  return { labels: labels.length > 0 ? labels : ['other'], scores, lang: r.lang, drivers };
+  // A message rarely carries more than two intents; keep the two clearest (furthest above threshold).
+  const kept = passed.sort((a, b) => b.margin - a.margin).slice(0, MAX_INTENTS).sort((a, b) => a.k - b.k);
+  for (const x of kept) if (opts.explain !== false) drivers[x.label] = explain(model, text, x.k);
+  return { labels: kept.length > 0 ? kept.map((x) => x.label) : ['other'], scores, lang: r.lang, drivers };
 }

@@ -16,7 +16,11 @@ const cache = new Map<string, LinearModel>();
 
 /** The trained model for a task and language (loaded on first use, then cached). */
 export function getModel(task: ModelTask, lang: ModelLanguage): LinearModel {
-  const name = `${task}-${lang}`;
+  return getModelFile(`${task}-${lang}`);
+}
+
+/** A model by file name (without `.bin`), e.g. `language`. */
+export function getModelFile(name: string): LinearModel {
   let m = cache.get(name);
   if (!m) {
     const file = join(MODEL_DIR, `${name}.bin`);
