@@ -42,9 +42,14 @@ export function openChannel(deps: Deps, row: ChannelRow): { connector: Connector
       const patch: Partial<typeof channels.$inferInsert> = {
         rateLimit: { remaining: state.remaining, limit: state.limit, resetAt: state.resetAt.toISOString() },
       };
-      if (state.limited) patch.rateLimitedUntil = state.resetAt;
+      // An exhausted window (remaining 0) is a limit too: the next call would only earn a 429.
+      const limited = state.limited || state.remaining === 0;
+      if (limited) {
+        patch.rateLimitedUntil = state.resetAt;
+        ctx.rateLimitedUntil = state.resetAt;
+      }
       await deps.db.update(channels).set(patch).where(eq(channels.id, row.id));
-      if (state.limited) {
+      if (limited) {
         await deps.realtime.publish(deps.db, { workspaceId: row.workspaceId, type: 'channel.changed', payload: { id: row.id } });
       }
     },
