@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
@@ -43,6 +45,34 @@ function exited(child: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * With an external PostgreSQL (DATABASE_URL), each app gets a fresh, empty database on that server, so
+ * first-visit set-up can be tested and test files can run in parallel. Falls back to the URL as given
+ * when the role may not create databases.
+ */
+async function freshDatabase(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `psl_e2e_${randomBytes(5).toString('hex')}`;
+  try {
+    await adminQuery(base, `CREATE DATABASE ${name}`);
+  } catch (error) {
+    process.stderr.write(`e2e: cannot create a database (${String(error)}); using DATABASE_URL as is\n`);
+    return { url: base, drop: async () => {} };
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** Builds web/dist if needed, starts the server and waits for /readyz to answer 200. */
 export async function startApp(): Promise<RunningApp> {
   await promisify(execFile)(process.execPath, [join(root, 'scripts', 'ensure-web.mjs')], { cwd: root });
@@ -56,7 +86,8 @@ export async function startApp(): Promise<RunningApp> {
   }
   env.PORT = String(port);
   env.PASSERELLE_DATA_DIR = dataDir;
-  if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
+  if (database) env.DATABASE_URL = database.url;
 
   const child = spawn(process.execPath, [join(root, 'src', 'main.ts'), 'start'], {
     cwd: root,
@@ -76,6 +107,7 @@ export async function startApp(): Promise<RunningApp> {
       clearTimeout(timer);
     }
     await rm(dataDir, { recursive: true, force: true });
+    await database?.drop();
   };
 
   const deadline = Date.now() + 120_000;
