@@ -1,6 +1,6 @@
 import { createRootRouteWithContext, createRoute, createRouter, redirect } from '@tanstack/react-router';
 import type { QueryClient } from '@tanstack/react-query';
-import { meQuery, queryClient, setupQuery } from './api/queries.ts';
+import { meQuery, queryClient, setSessionEndedHandler, setupQuery } from './api/queries.ts';
 import { lastWorkspace } from './lib/last-workspace.ts';
 import { RootLayout } from './routes/RootLayout.tsx';
 import { NotFoundPage } from './routes/NotFoundPage.tsx';
@@ -58,9 +58,11 @@ const signInRoute = createRoute({
   path: '/signin',
   validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
     typeof search.redirect === 'string' && search.redirect.startsWith('/') ? { redirect: search.redirect } : {},
-  beforeLoad: async ({ context }) => {
+  beforeLoad: async ({ context, search }) => {
     const setup = await context.queryClient.ensureQueryData(setupQuery);
     if (setup.needsOwner) throw redirect({ to: '/setup' });
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (me) throw redirect({ href: search.redirect ?? '/' });
   },
   component: SignInPage,
 });
@@ -172,6 +174,12 @@ export const router = createRouter({
   defaultPreload: 'intent',
   defaultPreloadStaleTime: 0,
   scrollRestoration: true,
+});
+
+setSessionEndedHandler(() => {
+  const { pathname, href } = router.state.location;
+  const isPublic = ['/signin', '/setup', '/forgot', '/reset/', '/invite/'].some((p) => pathname.startsWith(p));
+  if (!isPublic) void router.navigate({ to: '/signin', search: { redirect: href } });
 });
 
 declare module '@tanstack/react-router' {

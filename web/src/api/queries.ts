@@ -1,9 +1,25 @@
-import { QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from './client.ts';
 import type { MeResponse } from './types.ts';
 
-/** Shared cache; a 4xx is an answer, not a reason to retry. */
+let onSessionEnded: () => void = () => {};
+
+/** Sets what happens when the API says the session is gone (the app sends the user to sign in). */
+export function setSessionEndedHandler(handler: () => void): void {
+  onSessionEnded = handler;
+}
+
+function checkSession(error: unknown): void {
+  if (error instanceof ApiError && error.code === 'unauthenticated') {
+    queryClient.setQueryData(keys.me, null);
+    onSessionEnded();
+  }
+}
+
+/** Shared cache; a 4xx is an answer, not a reason to retry; an ended session leads to sign-in. */
 export const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: checkSession }),
+  mutationCache: new MutationCache({ onError: checkSession }),
   defaultOptions: {
     queries: {
       staleTime: 30_000,

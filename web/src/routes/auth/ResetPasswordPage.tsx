@@ -37,7 +37,7 @@ export function ResetPasswordPage() {
       ) : invalidLink ? (
         <Alert color="orange" title={t('reset.invalidTitle')} role="alert">
           {t('reset.invalidBody')}{' '}
-          <Anchor component={Link} to="/forgot">
+          <Anchor component={Link} to="/forgot" inherit>
             {t('reset.askAgain')}
           </Anchor>
         </Alert>

@@ -23,7 +23,7 @@ export function SignInPage() {
     mutationFn: () => api.signin({ email, password, ...(needsTotp ? { totp } : {}) }),
     onSuccess: async () => {
       await refreshSession();
-      await navigate({ to: search.redirect ?? '/' });
+      await navigate({ href: search.redirect ?? '/' });
     },
     onError: (error) => {
       if (error instanceof ApiError && error.code === 'totp_required') setNeedsTotp(true);
