@@ -9,6 +9,8 @@ import { ROLES, type Role } from '../../src/platform/policy.ts';
 import { notify } from '../../src/modules/workspaces/index.ts';
 import { Client, startTestApp, type TestApp } from '../support/app.ts';
 import { addMember, makeUser, withToken, workspaceWithEveryRole } from '../support/factories.ts';
+import { makeMastodonChannel, postOnFake } from '../support/factories.channels.ts';
+import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { authHeaders, EventStream } from '../support/sse.ts';
 
 /**
@@ -35,11 +37,27 @@ const MATRIX: Record<string, readonly [owner: number, admin: number, editor: num
   'POST /api/workspaces/:wid/notifications/read-all':      [204,  204,  204,   204,    204,  204,    204],
   'POST /api/workspaces/:wid/notifications/:id/read':      [204,  204,  204,   204,    204,  204,    204],
   'GET /api/workspaces/:wid/events':                       [200,  200,  200,   200,    200,  200,    200],
+  // Channels (against a local fake Mastodon instance). Where the role is allowed, the status is what the
+  // network path then gives: the Bluesky sample points at a closed port (400 unreachable) and Mastodon
+  // cannot hide replies (422) — either way the policy let the call through.
+  'GET /api/workspaces/:wid/channels':                     [200,  200,  200,   200,    200,  200,    200],
+  'POST /api/workspaces/:wid/channels/bluesky':            [400,  400,  403,   403,    403,  403,    403],
+  'POST /api/workspaces/:wid/channels/mastodon/authorize': [200,  200,  403,   403,    403,  403,    403],
+  'POST /api/workspaces/:wid/channels/:id/verify':         [200,  200,  403,   403,    403,  403,    403],
+  'DELETE /api/workspaces/:wid/channels/:id':              [204,  204,  403,   403,    403,  403,    403],
+  'POST /api/workspaces/:wid/channels/:id/validate':       [200,  200,  200,   200,    403,  403,    403],
+  'POST /api/workspaces/:wid/channels/:id/posts':          [201,  201,  201,   403,    403,  403,    403],
+  'POST /api/workspaces/:wid/channels/:id/posts/delete':   [204,  204,  204,   403,    403,  403,    403],
+  'GET /api/workspaces/:wid/channels/:id/interactions':    [200,  200,  200,   403,    200,  200,    403],
+  'POST /api/workspaces/:wid/channels/:id/moderate':       [422,  422,  403,   403,    422,  403,    403],
+  'POST /api/workspaces/:wid/channels/:id/metrics':        [200,  200,  200,   200,    200,  200,    200],
 };
 
 /** Where an API token does not simply act as its role: tokens cannot mint tokens (a signed-in session must). */
 const TOKEN_EXCEPTIONS: Record<string, number> = {
   'POST /api/workspaces/:wid/tokens': 403,
+  // The OAuth round trip returns to a browser session, so connecting Mastodon needs one.
+  'POST /api/workspaces/:wid/channels/mastodon/authorize': 403,
 };
 
 /** Routes outside a workspace: `public` answers anyone; `user` needs a signed-in session (an API token is not enough). */
@@ -59,6 +77,7 @@ const ACCOUNT_ROUTES: Record<string, 'public' | 'user'> = {
   'POST /api/me/totp/enable': 'user',
   'POST /api/me/totp/disable': 'user',
   'POST /api/workspaces': 'user',
+  'GET /api/oauth/mastodon/callback': 'user',
 };
 
 type Caller = { userId: string; role: Role };
@@ -70,10 +89,12 @@ describe('role matrix: every workspace route × every role', () => {
   let ws: { id: string };
   let owner: Client;
   let sample: Record<string, (who: Caller) => Promise<Sample>>;
+  let fake: FakeMastodon;
   const sessions = {} as Record<Role, { client: Client; userId: string }>;
 
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1' } });
+    fake = await new FakeMastodon({ requestsPerWindow: 1_000_000 }).start();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const made = await workspaceWithEveryRole(t);
     ws = made.ws;
@@ -116,9 +137,33 @@ describe('role matrix: every workspace route × every role', () => {
         return { url: `${w}/notifications/${n!.id}/read` };
       },
       'GET /api/workspaces/:wid/events': async () => ({ url: `${w}/events` }),
+      'GET /api/workspaces/:wid/channels': async () => ({ url: `${w}/channels` }),
+      'POST /api/workspaces/:wid/channels/bluesky': async () => ({ url: `${w}/channels/bluesky`, body: { handle: 'brand.test', appPassword: 'abcd-efgh-ijkl-mnop', pdsUrl: 'http://127.0.0.1:1' } }),
+      'POST /api/workspaces/:wid/channels/mastodon/authorize': async () => ({ url: `${w}/channels/mastodon/authorize`, body: { instanceUrl: fake.url } }),
+      'POST /api/workspaces/:wid/channels/:id/verify': async () => ({ url: `${w}/channels/${(await channel()).id}/verify` }),
+      'DELETE /api/workspaces/:wid/channels/:id': async () => ({ url: `${w}/channels/${(await channel()).id}` }),
+      'POST /api/workspaces/:wid/channels/:id/validate': async () => ({ url: `${w}/channels/${(await channel()).id}/validate`, body: { text: 'Bonjour' } }),
+      'POST /api/workspaces/:wid/channels/:id/posts': async () => ({ url: `${w}/channels/${(await channel()).id}/posts`, body: { text: 'Bonjour' } }),
+      'POST /api/workspaces/:wid/channels/:id/posts/delete': async () => {
+        const made = await makeMastodonChannel(t, ws.id, fake);
+        const status = await postOnFake(fake, made.token, 'to delete');
+        return { url: `${w}/channels/${made.channel.id}/posts/delete`, body: { remoteId: status.id } };
+      },
+      'GET /api/workspaces/:wid/channels/:id/interactions': async () => ({ url: `${w}/channels/${(await channel()).id}/interactions` }),
+      'POST /api/workspaces/:wid/channels/:id/moderate': async () => ({ url: `${w}/channels/${(await channel()).id}/moderate`, body: { action: 'hide', remoteId: '1' } }),
+      'POST /api/workspaces/:wid/channels/:id/metrics': async () => {
+        const made = await makeMastodonChannel(t, ws.id, fake);
+        const status = await postOnFake(fake, made.token, 'measured');
+        return { url: `${w}/channels/${made.channel.id}/metrics`, body: { remoteIds: [status.id] } };
+      },
     };
+    // A fresh channel per call, so one call's state (rate limit, deletion) never decides another's outcome.
+    const channel = async () => (await makeMastodonChannel(t, ws.id, fake)).channel;
   });
-  after(() => t.close());
+  after(async () => {
+    await fake.stop();
+    await t.close();
+  });
 
   /** Calls `route` as `client`; the event stream is read over real HTTP since it never ends. */
   async function call(route: string, client: Client, who: Caller): Promise<{ status: number; code: string | undefined }> {

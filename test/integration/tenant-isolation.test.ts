@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { and, eq, isNull } from 'drizzle-orm';
-import { apiTokens, invitations, members, notifications } from '../../src/db/schema/index.ts';
+import { apiTokens, channels, invitations, members, notifications } from '../../src/db/schema/index.ts';
 import { ROLES, type Role } from '../../src/platform/policy.ts';
 import { notify } from '../../src/modules/workspaces/index.ts';
 import { Client, startTestApp, type TestApp } from '../support/app.ts';
@@ -32,6 +32,17 @@ const BODIES: Record<string, unknown> = {
   'POST /api/workspaces/:wid/notifications/read-all': undefined,
   'POST /api/workspaces/:wid/notifications/:id/read': undefined,
   'GET /api/workspaces/:wid/events': undefined,
+  'GET /api/workspaces/:wid/channels': undefined,
+  'POST /api/workspaces/:wid/channels/bluesky': { handle: 'intruder.test', appPassword: 'abcd-efgh-ijkl-mnop' },
+  'POST /api/workspaces/:wid/channels/mastodon/authorize': { instanceUrl: 'mastodon.example' },
+  'POST /api/workspaces/:wid/channels/:id/verify': undefined,
+  'DELETE /api/workspaces/:wid/channels/:id': undefined,
+  'POST /api/workspaces/:wid/channels/:id/validate': { text: 'x' },
+  'POST /api/workspaces/:wid/channels/:id/posts': { text: 'For B only' },
+  'POST /api/workspaces/:wid/channels/:id/posts/delete': { remoteId: '1' },
+  'GET /api/workspaces/:wid/channels/:id/interactions': undefined,
+  'POST /api/workspaces/:wid/channels/:id/moderate': { action: 'hide', remoteId: '1' },
+  'POST /api/workspaces/:wid/channels/:id/metrics': { remoteIds: ['1'] },
 };
 
 describe('tenant isolation: members of workspace A get 404 on everything of workspace B', () => {
@@ -40,7 +51,7 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
   let a: Awaited<ReturnType<typeof workspaceWithEveryRole>>;
   let b: Awaited<ReturnType<typeof workspaceWithEveryRole>>;
   /** B's real ids, as if leaked. */
-  let leaked: { wid: string; userId: string; invitationId: string; tokenId: string; notificationId: string };
+  let leaked: { wid: string; userId: string; invitationId: string; tokenId: string; notificationId: string; channelId: string };
   let routes: string[];
 
   before(async () => {
@@ -55,14 +66,20 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
     assert.equal(tok.statusCode, 201);
     await notify(t.deps, t.deps.db, b.ws.id, [b.people.editor.user.id], { kind: 'test', title: 'For B only' });
     const [n] = await t.deps.db.select().from(notifications).where(eq(notifications.workspaceId, b.ws.id));
-    leaked = { wid: b.ws.id, userId: b.people.editor.user.id, invitationId: inv.data.invitation.id, tokenId: tok.data.token.id, notificationId: n!.id };
+    const bChannelId = randomUUID();
+    await t.deps.db.insert(channels).values({
+      id: bChannelId, workspaceId: b.ws.id, network: 'mastodon', remoteId: '42', handle: 'b-brand@mastodon.example',
+      credentialsSealed: t.deps.box.seal({ instanceUrl: 'https://mastodon.example', accessToken: 'x', accountId: '42', clientId: 'c', clientSecret: 's' }, `channel:${bChannelId}`),
+      limits: {},
+    });
+    leaked = { wid: b.ws.id, userId: b.people.editor.user.id, invitationId: inv.data.invitation.id, tokenId: tok.data.token.id, notificationId: n!.id, channelId: bChannelId };
     routes = t.routes.filter((r) => r.auth === 'workspace').map((r) => `${r.method} ${r.url}`);
   });
   after(() => t.close());
 
   function urlFor(route: string, wid: string, ids: Omit<typeof leaked, 'wid'>): string {
     const path = route.split(' ')[1]!;
-    const id = path.includes('/invitations/') ? ids.invitationId : path.includes('/tokens/') ? ids.tokenId : ids.notificationId;
+    const id = path.includes('/invitations/') ? ids.invitationId : path.includes('/tokens/') ? ids.tokenId : path.includes('/channels/') ? ids.channelId : ids.notificationId;
     return path.replace(':wid', wid).replace(':userId', ids.userId).replace(':id', id);
   }
 
@@ -115,7 +132,7 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
   });
 
   test('random ids get the same 404 as real ones', async () => {
-    const random = { userId: randomUUID(), invitationId: randomUUID(), tokenId: randomUUID(), notificationId: randomUUID() };
+    const random = { userId: randomUUID(), invitationId: randomUUID(), tokenId: randomUUID(), notificationId: randomUUID(), channelId: randomUUID() };
     await expectAllNotFound(a.people.owner.client, 'random workspace', randomUUID(), random);
     await expectAllNotFound(a.people.owner.client, 'malformed workspace id', 'not-a-uuid', random);
   });
@@ -129,6 +146,8 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
       c.delete(`${w}/invitations/${leaked.invitationId}`),
       c.delete(`${w}/tokens/${leaked.tokenId}`),
       c.post(`${w}/notifications/${leaked.notificationId}/read`),
+      c.post(`${w}/channels/${leaked.channelId}/posts`, { text: 'hijack' }),
+      c.delete(`${w}/channels/${leaked.channelId}`),
     ];
     for (const res of await Promise.all(attempts)) {
       assert.equal(res.statusCode, 404, res.body);
@@ -142,6 +161,7 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
     assert.ok(tok, 'B’s token is still valid');
     const [n] = await t.deps.db.select().from(notifications).where(eq(notifications.id, leaked.notificationId));
     assert.equal(n?.readAt, null);
+    assert.equal((await t.deps.db.select().from(channels).where(eq(channels.id, leaked.channelId))).length, 1, 'B’s channel is still there');
   });
 
   test('A’s lists show none of B’s members, invitations, tokens or audit entries', async () => {

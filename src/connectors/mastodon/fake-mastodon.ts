@@ -59,6 +59,8 @@ export interface FakeMastodonOptions {
   maxMediaAttachments?: number;
   charactersReservedPerUrl?: number;
   imageSizeLimit?: number;
+  /** Requests per 5-minute window before `X-RateLimit-Remaining` reaches 0 (Mastodon's default: 300). */
+  requestsPerWindow?: number;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -99,6 +101,7 @@ export class FakeMastodon {
       maxMediaAttachments: options.maxMediaAttachments ?? 4,
       charactersReservedPerUrl: options.charactersReservedPerUrl ?? 23,
       imageSizeLimit: options.imageSizeLimit ?? 16 * 1024 * 1024,
+      requestsPerWindow: options.requestsPerWindow ?? 300,
     };
   }
 
@@ -308,14 +311,15 @@ export class FakeMastodon {
       send(401, { error: 'The access token is invalid' });
       return;
     }
-    // Rate-limit headers (defaults: 300 requests per 5 minutes).
+    // Rate-limit headers (default: 300 requests per 5 minutes).
     const now = Date.now();
     if (now - this.windowStart > 300_000) {
       this.windowStart = now;
       this.windowCount = 0;
     }
     this.windowCount++;
-    const rl = { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': String(Math.max(0, 300 - this.windowCount)), 'x-ratelimit-reset': new Date(this.windowStart + 300_000).toISOString() };
+    const perWindow = this.options.requestsPerWindow;
+    const rl = { 'x-ratelimit-limit': String(perWindow), 'x-ratelimit-remaining': String(Math.max(0, perWindow - this.windowCount)), 'x-ratelimit-reset': new Date(this.windowStart + 300_000).toISOString() };
     if (this.rateLimit && this.rateLimit.count > 0) {
       this.rateLimit.count--;
       send(429, { error: 'Too many requests' }, { ...rl, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': this.rateLimit.resetAt.toISOString() });

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestCtx } from '../../platform/auth.ts';
@@ -19,7 +20,9 @@ export function channelRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => ({ channels: await service.listChannels(requestCtx(deps, req)) }));
 
     app.post('/api/workspaces/:wid/channels/bluesky', {
-      config: { ...config, rateLimit: { max: 10, timeWindow: '5 minutes' } },
+      // Each attempt signs in on the PDS, which allows 30 sign-ins per 5 minutes per handle: cap attempts
+      // per person (the authentication hook has already run; anonymous callers fall back to their IP).
+      config: { ...config, rateLimit: { max: 20, timeWindow: '5 minutes', keyGenerator: (req: FastifyRequest) => req.auth?.actor && req.auth.actor.type !== 'system' ? `user:${req.auth.actor.userId}` : req.ip } },
       schema: {
         tags, params: wsParams,
         body: z.strictObject({
