@@ -100,6 +100,23 @@ describe('onboarding in the browser', { timeout: 180_000 }, () => {
     assert.equal(await page.getByTestId('invitations-table').count(), 0, 'the accepted invitation is no longer pending');
   });
 
+  test('the owner changes the teammate’s role', async () => {
+    const role = page.getByRole('combobox', { name: `Role of ${teammate.name}` });
+    assert.equal(await role.inputValue(), 'Editor');
+    await role.click();
+    await page.getByRole('option', { name: 'Analyst' }).click();
+    // The change is saved through the API: poll it (the request may still be in flight).
+    const membersUrl = new URL(page.url()).pathname.replace(/^\/w\/([^/]+).*/, '/api/workspaces/$1/members');
+    let saved: string | undefined;
+    for (let attempt = 0; attempt < 50 && saved !== 'analyst'; attempt++) {
+      const body = (await (await page.request.get(membersUrl)).json()) as { members: { user: { email: string }; role: string }[] };
+      saved = body.members.find((m) => m.user.email === teammate.email)?.role;
+      if (saved !== 'analyst') await page.waitForTimeout(100);
+    }
+    assert.equal(saved, 'analyst');
+    assert.equal(await role.inputValue(), 'Analyst');
+  });
+
   test('switching the language to French translates the interface', async () => {
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Français' }).click();

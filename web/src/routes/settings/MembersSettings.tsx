@@ -56,6 +56,12 @@ function MemberRow({ member, manage }: { member: Member; manage: boolean }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.members(workspace.id) });
   const change = useMutation({
     mutationFn: (role: Role) => api.changeRole(workspace.id, member.user.id, role),
+    // Show the new role at once; the refetch afterwards (or the API's refusal) settles the truth.
+    onMutate: (role) => {
+      queryClient.setQueryData<{ members: Member[] }>(keys.members(workspace.id), (old) =>
+        old ? { members: old.members.map((m) => (m.user.id === member.user.id ? { ...m, role } : m)) } : old,
+      );
+    },
     onSettled: refresh,
   });
   const remove = useMutation({ mutationFn: () => api.removeMember(workspace.id, member.user.id), onSettled: refresh });
