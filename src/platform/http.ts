@@ -91,7 +91,8 @@ export async function buildHttpApp(deps: Deps, opts: HttpOptions): Promise<App> 
     void reply.status(body.status).send({ error: { code: body.code, message: body.message, ...(body.field ? { field: body.field } : {}) } });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.method === 'GET' && opts.webDir && !req.url.startsWith('/api/') && fs.existsSync(path.join(opts.webDir, 'index.html'))) {
+    // A missing hashed asset (e.g. after a rebuild while running) is a real 404, not the app's page.
+    if (req.method === 'GET' && opts.webDir && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/') && fs.existsSync(path.join(opts.webDir, 'index.html'))) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html', opts.webDir);
     }
     return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` } });

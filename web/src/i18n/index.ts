@@ -4,6 +4,25 @@ import type { Locale } from '../api/types.ts';
 import en from './en.json';
 import fr from './fr.json';
 
+/**
+ * Strings live in `en.json`/`fr.json` (shell, account, settings) and in one pair of files per area,
+ * `<area>.en.json` / `<area>.fr.json` (e.g. `channels.en.json`), each holding keys under its own
+ * top-level name, so areas can be worked on in parallel without editing the same file.
+ */
+const areaFiles = import.meta.glob<{ default: Record<string, unknown> }>('./*.*.json', { eager: true });
+
+function withAreas(base: Record<string, unknown>, locale: 'en' | 'fr'): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [file, mod] of Object.entries(areaFiles)) {
+    if (!file.endsWith(`.${locale}.json`)) continue;
+    for (const [key, value] of Object.entries(mod.default)) {
+      if (key in merged) throw new Error(`i18n: ${file} redefines the top-level key "${key}"`);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 const STORED = 'passerelle.language';
 
@@ -44,7 +63,7 @@ const initial = anonymousLocale();
 document.documentElement.lang = initial;
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, fr: { translation: fr } },
+  resources: { en: { translation: withAreas(en, 'en') }, fr: { translation: withAreas(fr, 'fr') } },
   lng: initial,
   fallbackLng: 'en',
   supportedLngs: ['en', 'fr'],
