@@ -2,12 +2,17 @@ import type { JobDefinition } from '../platform/jobs.ts';
 import type { Deps } from '../platform/context.ts';
 import type { RoutePlugin } from '../platform/http.ts';
 import { channelsModule } from './channels/index.ts';
+import { publishingModule } from './publishing/index.ts';
 import { workspacesModule } from './workspaces/index.ts';
 
-/** Every domain module's routes and jobs, in one list: add a module here to wire it into every role. */
-export type Module = { routes(deps: Deps): RoutePlugin[]; jobs: JobDefinition<any>[] };
+/** A long-running loop of a module (e.g. the publishing scheduler), run by the `start` and `worker` roles. */
+export type ModuleWorker = { name: string; start(): Promise<void>; stop(): Promise<void> };
 
-export const MODULES: Module[] = [workspacesModule, channelsModule];
+/** Every domain module's routes, jobs and workers, in one list: add a module here to wire it into every role. */
+export type Module = { routes(deps: Deps): RoutePlugin[]; jobs: JobDefinition<any>[]; workers?(deps: Deps): ModuleWorker[] };
+
+export const MODULES: Module[] = [workspacesModule, channelsModule, publishingModule];
 
 export const allJobs = (): JobDefinition<any>[] => MODULES.flatMap((m) => m.jobs);
 export const allRoutes = (deps: Deps): RoutePlugin[] => MODULES.flatMap((m) => m.routes(deps));
+export const allWorkers = (deps: Deps): ModuleWorker[] => MODULES.flatMap((m) => m.workers?.(deps) ?? []);

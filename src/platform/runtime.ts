@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publicUrl, type Config } from '../config/config.ts';
 import { instance } from '../db/schema/index.ts';
-import { allJobs, allRoutes } from '../modules/index.ts';
+import { allJobs, allRoutes, allWorkers } from '../modules/index.ts';
 import type { Deps } from './context.ts';
 import { loadSecretBox, type SecretBox } from './crypto.ts';
 import { createDb, runMigrations, type Db } from './db.ts';
@@ -68,7 +68,14 @@ export async function boot(config: Config, role: Role, log: Logger): Promise<Run
     const deps: Deps = { config, db, box, mail, jobs, realtime, log, clock: () => new Date() };
     await jobs.start();
     cleanups.unshift(() => jobs.stop());
-    if (role !== 'web') await jobs.work(deps);
+    if (role !== 'web') {
+      await jobs.work(deps);
+      // Module workers (the publishing scheduler…) stop before the job queue, after HTTP.
+      for (const worker of allWorkers(deps)) {
+        await worker.start();
+        cleanups.unshift(() => worker.stop());
+      }
+    }
 
     let app: App | null = null;
     let ready = false;
