@@ -183,6 +183,7 @@ export const messages = pgTable('messages', {
   index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
   index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt.desc()),
   index('messages_contact_idx').on(t.contactId, t.createdAt.desc()),
+  index('messages_author_idx').on(t.channelId, t.authorRemoteId, t.createdAt),
   index('messages_tsv_idx').using('gin', t.tsv),
 ]);
 

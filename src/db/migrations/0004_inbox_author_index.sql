@@ -1,0 +1,1 @@
+CREATE INDEX "messages_author_idx" ON "messages" USING btree ("channel_id","author_remote_id","created_at");
