@@ -280,6 +280,16 @@ export interface InteractionPage {
   hasMore: boolean;
 }
 
+/** Options of `fetchInteractions`. */
+export interface FetchInteractionsOptions {
+  limit?: number;
+  /**
+   * Backfill: with a null cursor, start from this instant instead of the newest page (the inbox's first
+   * poll of a channel). Pages then come oldest first with `hasMore` until caught up.
+   */
+  since?: Date;
+}
+
 /** What `moderate` acts on: a reply/comment/mention, or its author. */
 export interface ModerationTarget {
   /** Remote id of the content (for hide/unhide/delete). */
@@ -349,7 +359,7 @@ export interface Connector<C = unknown> {
   deletePost(ctx: ConnectorContext<C>, remoteId: string): Promise<void>;
 
   /** Notifications (mentions, replies, quotes, likes, reposts, follows…) newer than `cursor`. */
-  fetchInteractions(ctx: ConnectorContext<C>, cursor: string | null, options?: { limit?: number }): Promise<InteractionPage>;
+  fetchInteractions(ctx: ConnectorContext<C>, cursor: string | null, options?: FetchInteractionsOptions): Promise<InteractionPage>;
   /** Every reply below one of our posts (the comments of a post), oldest first. */
   fetchReplies(ctx: ConnectorContext<C>, remoteId: string): Promise<Interaction[]>;
   /** Act on someone else's content or account; throws `Rejected('unsupported')` for undeclared actions. */

@@ -17,6 +17,8 @@ export type JobDefinition<P> = {
   batchSize?: number;
   /** Parallel pollers per process. */
   concurrency?: number;
+  /** A cron expression (minute precision): pg-boss then enqueues the job on that schedule, once across processes. */
+  cron?: string;
   handler(data: P, deps: Deps, meta: { id: string; retryCount: number }): Promise<void>;
 };
 
@@ -60,6 +62,9 @@ export class Jobs {
         // Another process created it between our read and our create.
         if (!/exists/i.test(err.message)) throw err;
       });
+    }
+    for (const def of this.#defs.values()) {
+      if (def.cron) await this.boss.schedule(def.name, def.cron, {});
     }
   }
 

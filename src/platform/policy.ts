@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   'charter.manage': ['owner', 'admin', 'editor'],
   'inbox.read': ['owner', 'admin', 'editor', 'moderator', 'analyst'],
   'inbox.reply': ['owner', 'admin', 'editor', 'moderator'],
+  'inbox.manage': MANAGERS,
   'moderation.manage': ['owner', 'admin', 'moderator'],
   'listening.read': ['owner', 'admin', 'editor', 'moderator', 'analyst', 'client'],
   'listening.manage': ['owner', 'admin', 'editor'],

@@ -387,7 +387,8 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     async fetchInteractions(ctx, cursor, opts): Promise<InteractionPage> {
       const x = new BlueskyXrpc(ctx);
       const limit = Math.min(Math.max(opts?.limit ?? 50, 1), 100);
-      const mark = decodeCursor(cursor);
+      // Backfill: a null cursor with `since` reads back to that instant, like a cursor set there.
+      const mark = cursor === null && opts?.since ? { t: opts.since.toISOString(), ids: [] } : decodeCursor(cursor);
       const isNew = (n: Notification) => mark === null || n.indexedAt > mark.t || (n.indexedAt === mark.t && !mark.ids.includes(n.uri));
       // listNotifications pages from newest to oldest: walk back until what we have already seen.
       const fresh: Notification[] = [];

@@ -288,7 +288,10 @@ export function createMastodonConnector(options: MastodonOptions = {}): Connecto
       const limit = Math.min(Math.max(opts?.limit ?? 40, 1), 80);
       const query = new URLSearchParams({ limit: String(limit) });
       for (const type of NOTIFICATION_TYPES) query.append('types[]', type);
+      // Backfill: min_id=0 pages from the oldest notification upwards; the caller drops those before `since`.
+      const backfill = cursor === null && opts?.since !== undefined;
       if (cursor !== null) query.set('min_id', cursor);
+      else if (backfill) query.set('min_id', '0');
       const res = await api(ctx).call({ method: 'GET', path: `/api/v1/notifications?${query}`, what: 'read notifications' });
       const notifications = res.json<MastodonNotification[]>().sort((a, b) => compareIds(a.id, b.id));
       const newest = notifications.at(-1)?.id;
@@ -299,7 +302,9 @@ export function createMastodonConnector(options: MastodonOptions = {}): Connecto
         .map((n) => notificationInteraction(n, ctx.credentials.accountId, ctx.credentials.instanceUrl))
         .filter((i): i is Interaction => i !== null);
       // Without a cursor we start from the newest page and do not backfill older notifications.
-      return { items, cursor: nextCursor, hasMore: cursor !== null && notifications.length >= limit };
+      const since = opts?.since;
+      const kept = since ? items.filter((i) => i.createdAt >= since) : items;
+      return { items: kept, cursor: nextCursor, hasMore: (cursor !== null || backfill) && notifications.length >= limit };
     },
 
     async fetchReplies(ctx, remoteId) {

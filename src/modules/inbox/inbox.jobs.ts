@@ -1,0 +1,115 @@
+import { eq } from 'drizzle-orm';
+import type pg from 'pg';
+import { z } from 'zod';
+import { channels } from '../../db/schema/index.ts';
+import type { Deps } from '../../platform/context.ts';
+import { defineJob } from '../../platform/jobs.ts';
+import { runRulesOnMessages } from '../moderation/rule.engine.ts';
+import { relayMessages } from '../relay/relay.service.ts';
+import { wakeSnoozed } from './conversation.service.ts';
+import { afterIngestJobRef, pollChannel } from './ingest.service.ts';
+import { reconcileReply, replyJobs, sendDueReplies } from './reply.service.ts';
+import { checkSlaBreaches } from './sla.service.ts';
+
+/** Seconds between two polls of a connected channel. */
+export const POLL_SECONDS = 30;
+
+/**
+ * Polls one channel. Singleton per channel across workers: a session advisory lock on the channel id
+ * (a second poll of the same channel returns at once).
+ */
+export const pollChannelJob = defineJob({
+  name: 'inbox.poll',
+  payload: z.object({ channelId: z.uuid() }),
+  retry: { limit: 2, delaySeconds: 20, backoff: true },
+  expireInSeconds: 600,
+  batchSize: 5,
+  concurrency: 2,
+  async handler({ channelId }, deps) {
+    await withChannelLock(deps, channelId, () => pollChannel(deps, channelId).catch((err: unknown) => {
+      // Rate limits and expired credentials are recorded on the channel by the gateway; the next tick tries again.
+      deps.log.warn({ channelId, err: (err as Error).message }, 'inbox poll failed');
+    }));
+  },
+});
+
+async function withChannelLock(deps: Deps, channelId: string, fn: () => Promise<unknown>): Promise<void> {
+  const client = await (deps.db as unknown as { $client: pg.Pool }).$client.connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`inbox.poll:${channelId}`]);
+    if (!rows[0]?.ok) return;
+    try {
+      await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`inbox.poll:${channelId}`]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Right after a page is ingested: moderation rules, then relay routes, on the new messages. Idempotent. */
+export const afterIngestJob = defineJob({
+  name: 'inbox.after_ingest',
+  payload: z.object({ workspaceId: z.uuid(), messageIds: z.array(z.uuid()).max(1000) }),
+  retry: { limit: 5, delaySeconds: 5, backoff: true },
+  batchSize: 20,
+  concurrency: 2,
+  async handler({ workspaceId, messageIds }, deps) {
+    await runRulesOnMessages(deps, workspaceId, messageIds);
+    await relayMessages(deps, workspaceId, messageIds);
+  },
+});
+afterIngestJobRef.job = afterIngestJob;
+
+/** Sends a delayed reply once its undo window has passed, unless it was cancelled. */
+export const sendReplyJob = defineJob({
+  name: 'inbox.reply.send',
+  payload: z.object({ replyId: z.uuid() }),
+  retry: { limit: 3, delaySeconds: 10, backoff: true },
+  async handler({ replyId }, deps) {
+    await sendDueReplies(deps, replyId);
+  },
+});
+
+/** Asks the network whether a reply that timed out exists (never resends blindly). */
+export const reconcileReplyJob = defineJob({
+  name: 'inbox.reply.reconcile',
+  payload: z.object({ replyId: z.uuid() }),
+  retry: { limit: 5, delaySeconds: 60, backoff: true },
+  async handler({ replyId }, deps) {
+    await reconcileReply(deps, replyId);
+  },
+});
+replyJobs.send = sendReplyJob;
+replyJobs.reconcile = reconcileReplyJob;
+
+/**
+ * Every minute: schedule the polls of connected channels (every POLL_SECONDS), check SLA breaches,
+ * wake snoozed conversations, send delayed replies that are due (safety net for their own job).
+ */
+export const inboxTickJob = defineJob({
+  name: 'inbox.tick',
+  payload: z.object({}).passthrough(),
+  retry: { limit: 0, delaySeconds: 5 },
+  cron: '* * * * *',
+  async handler(_data, deps) {
+    await scheduleChannelPolls(deps);
+    await checkSlaBreaches(deps);
+    await wakeSnoozed(deps);
+    await sendDueReplies(deps);
+  },
+});
+
+export async function scheduleChannelPolls(deps: Deps): Promise<number> {
+  const rows = await deps.db.select({ id: channels.id }).from(channels).where(eq(channels.health, 'connected'));
+  const now = Date.now();
+  for (const { id } of rows) {
+    for (let offset = 0; offset < 60; offset += POLL_SECONDS) {
+      await deps.jobs.send(pollChannelJob, { channelId: id }, { startAfter: new Date(now + offset * 1000) });
+    }
+  }
+  return rows.length;
+}
+
+export const inboxJobs = [pollChannelJob, afterIngestJob, sendReplyJob, reconcileReplyJob, inboxTickJob];

@@ -1,0 +1,13 @@
+import type { Deps } from '../../platform/context.ts';
+import { contactRoutes } from './contact.routes.ts';
+import { inboxJobs } from './inbox.jobs.ts';
+import { inboxRoutes } from './inbox.routes.ts';
+import { inboxSettingsRoutes } from './settings.routes.ts';
+
+/** The inbox module: ingest from channels, conversations and their work, replies with the guard, SLA, contacts. */
+export const inboxModule = {
+  routes: (deps: Deps) => [inboxRoutes(deps), inboxSettingsRoutes(deps), contactRoutes(deps)],
+  jobs: inboxJobs,
+};
+export { ingestInteractions, classifyText, pollChannel } from './ingest.service.ts';
+export { getConversationRow, recordEvent, updateConversations } from './conversation.service.ts';
