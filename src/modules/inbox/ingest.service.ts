@@ -4,7 +4,7 @@ import type { Interaction, InteractionKind } from '../../connectors/connector.ts
 import { channels, inboxChannelState } from '../../db/schema/index.ts';
 import type { Deps } from '../../platform/context.ts';
 import type { DbOrTx } from '../../platform/db.ts';
-import { detectLanguageSync, intentSync, sentimentSync, toxicitySync } from '../insights/index.ts';
+import { detectLanguageSync, intentSync, loadInsights, sentimentSync, toxicitySync } from '../insights/index.ts';
 import { callChannel, type ChannelRow } from '../channels/index.ts';
 import { applySlaToConversations } from './sla.service.ts';
 
@@ -119,6 +119,8 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     inbox.push(item);
   }
   const engagement = Object.values(engagementCounts).reduce((a, b) => a + b, 0);
+  // Loads the language detector once per process (a no-op afterwards).
+  if (opts.classify !== false) await loadInsights();
   if (inbox.length === 0) {
     if (engagement > 0) await countEngagement(deps.db, channel, engagementCounts);
     return { inserted: 0, duplicates: 0, engagement, messageIds: [], conversationIds: [] };

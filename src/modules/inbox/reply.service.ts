@@ -8,6 +8,7 @@ import { callChannel } from '../channels/index.ts';
 import { notify } from '../workspaces/index.ts';
 import { scope } from '../workspaces/workspace.service.ts';
 import { getConversationRow, recordEvent } from './conversation.service.ts';
+import { loadInsights } from '../insights/index.ts';
 import { classifyText } from './ingest.service.ts';
 import { checkReply, loadGuardSettings } from './reply.guard.ts';
 import { presentReply } from './reply.presenter.ts';
@@ -220,6 +221,7 @@ export async function reconcileReply(deps: Deps, id: string): Promise<Reply> {
 /** The reply exists on the network: save its remote id at once, add it to the conversation, stop the timers. */
 async function recordSent(deps: Deps, reply: Reply, published: { remoteId: string; url: string; at: Date }): Promise<Reply> {
   const now = deps.clock();
+  await loadInsights();
   return deps.db.transaction(async (tx) => {
     const [row] = await tx.update(inboxReplies).set({ state: 'sent', remoteId: published.remoteId, url: published.url, sentAt: now, error: null, updatedAt: now })
       .where(eq(inboxReplies.id, reply.id)).returning();
