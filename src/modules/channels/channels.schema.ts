@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { NetworkId } from '../../connectors/connector.ts';
+import { getConnector } from '../../connectors/registry.ts';
 import type { channels } from '../../db/schema/index.ts';
 
 /** Request/response schemas of channels, and the presenter (credentials never leave the server). */
@@ -20,6 +22,14 @@ export const channelOut = z.object({
   tokenExpiresAt: z.iso.datetime().nullable(),
   lastError: z.string().nullable(),
   limits: z.record(z.string(), z.unknown()),
+  /** What the network allows (the UI offers only these actions instead of testing the network id). */
+  capabilities: z.object({
+    publish: z.object({ images: z.boolean(), thread: z.boolean(), reply: z.boolean(), contentWarning: z.boolean() }),
+    deleteOwn: z.boolean(),
+    interactions: z.array(z.string()),
+    moderation: z.array(z.string()),
+    metrics: z.array(z.string()),
+  }),
   createdAt: z.iso.datetime(),
 });
 export type ChannelOut = z.infer<typeof channelOut>;
@@ -33,12 +43,18 @@ export function currentHealth(row: typeof channels.$inferSelect, now: Date): z.i
 
 export function presentChannel(row: typeof channels.$inferSelect, now: Date): ChannelOut {
   const health = currentHealth(row, now);
+  const caps = getConnector(row.network as NetworkId).capabilities;
   return {
     id: row.id, network: row.network as ChannelOut['network'], remoteId: row.remoteId, handle: row.handle,
     displayName: row.displayName, avatarUrl: row.avatarUrl, profileUrl: row.profileUrl, serverUrl: row.serverUrl,
     health, rateLimitedUntil: health === 'rate_limited' ? row.rateLimitedUntil!.toISOString() : null,
     tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null, lastError: row.lastError,
-    limits: row.limits as Record<string, unknown>, createdAt: row.createdAt.toISOString(),
+    limits: row.limits as Record<string, unknown>,
+    capabilities: {
+      publish: { images: caps.publish.images, thread: caps.publish.thread, reply: caps.publish.reply, contentWarning: caps.publish.contentWarning },
+      deleteOwn: caps.deleteOwn, interactions: [...caps.interactions], moderation: [...caps.moderation], metrics: [...caps.metrics],
+    },
+    createdAt: row.createdAt.toISOString(),
   };
 }
 

@@ -60,6 +60,7 @@ describe('channels (Mastodon contract)', () => {
     assert.equal(ch.handle, `brand@${new URL(fake.url).host}`);
     assert.equal(ch.health, 'connected');
     assert.equal(ch.limits.text.maxLength, 500);
+    assert.deepEqual(ch.capabilities.moderation, ['block', 'unblock'], 'the UI offers only what the network allows');
     assert.ok(!list.body.includes(brand.token) && !list.body.includes('accessToken'));
     const [row] = await t.deps.db.select().from(channels).where(eq(channels.id, channelId));
     assert.ok(row && !row.credentialsSealed.includes('access') && row.credentialsSealed.startsWith('v1.'));
