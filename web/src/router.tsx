@@ -22,6 +22,8 @@ import { MembersSettings } from './routes/settings/MembersSettings.tsx';
 import { TokensSettings } from './routes/settings/TokensSettings.tsx';
 import { AuditLogPage } from './routes/settings/AuditLogPage.tsx';
 import { ProfileSettings } from './routes/settings/ProfileSettings.tsx';
+import { ChannelsSettings, channelsSearch } from './routes/settings/channels/ChannelsSettings.tsx';
+import { ChannelTestPage } from './routes/settings/channels/ChannelTestPage.tsx';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -44,11 +46,20 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
-  beforeLoad: async ({ context, location }) => {
+  // A failed channel connection (the Mastodon callback) comes back here with `channelError`.
+  validateSearch: (search: Record<string, unknown>) => channelsSearch(search),
+  beforeLoad: async ({ context, location, search }) => {
     const me = await requireUser(context, location.href);
     if (me.memberships.length === 0) throw redirect({ to: '/workspaces/new' });
     const remembered = lastWorkspace();
     const target = me.memberships.find((m) => m.workspace.id === remembered) ?? me.memberships[0]!;
+    if (search.channelError) {
+      throw redirect({
+        to: '/w/$wid/settings/channels',
+        params: { wid: target.workspace.id },
+        search: { channelError: search.channelError, ...(search.message ? { message: search.message } : {}) },
+      });
+    }
     throw redirect({ to: '/w/$wid/calendar', params: { wid: target.workspace.id } });
   },
 });
@@ -136,6 +147,17 @@ const settingsMembersRoute = createRoute({
 });
 const settingsTokensRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'tokens', component: TokensSettings });
 const settingsAuditRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'audit', component: AuditLogPage });
+const settingsChannelsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'channels',
+  validateSearch: (search: Record<string, unknown>) => channelsSearch(search),
+  component: ChannelsSettings,
+});
+const settingsChannelRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'channels/$id',
+  component: ChannelTestPage,
+});
 const settingsProfileRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'profile',
@@ -161,6 +183,8 @@ const routeTree = rootRoute.addChildren([
       settingsIndexRoute,
       settingsWorkspaceRoute,
       settingsMembersRoute,
+      settingsChannelsRoute,
+      settingsChannelRoute,
       settingsTokensRoute,
       settingsAuditRoute,
       settingsProfileRoute,

@@ -7,6 +7,7 @@ import { useCurrentWorkspace } from '../shell/workspace-context.ts';
 const SECTIONS = [
   { key: 'workspace', to: '/w/$wid/settings/workspace', adminOnly: false },
   { key: 'members', to: '/w/$wid/settings/members', adminOnly: false },
+  { key: 'channels', to: '/w/$wid/settings/channels', adminOnly: false },
   { key: 'tokens', to: '/w/$wid/settings/tokens', adminOnly: true },
   { key: 'audit', to: '/w/$wid/settings/audit', adminOnly: true },
   { key: 'profile', to: '/w/$wid/settings/profile', adminOnly: false },
@@ -20,7 +21,9 @@ export function SettingsLayout() {
   const navigate = useNavigate();
   const pathname = useLocation({ select: (location) => location.pathname });
   const sections = SECTIONS.filter((section) => !section.adminOnly || canAdminister(role));
-  const active = sections.find((section) => pathname.endsWith(`/settings/${section.key}`))?.key ?? null;
+  const active =
+    sections.find((section) => pathname.endsWith(`/settings/${section.key}`) || pathname.includes(`/settings/${section.key}/`))
+      ?.key ?? null;
   return (
     <Stack gap="lg" maw={1100}>
       <Title order={1} size="h2">
@@ -37,7 +40,7 @@ export function SettingsLayout() {
         <Tabs.List aria-label={t('settings.sections')}>
           {sections.map((section) => (
             <Tabs.Tab key={section.key} value={section.key}>
-              {t(`settings.${section.key}.tab`)}
+              {t(section.key === 'channels' ? 'channels.tab' : `settings.${section.key}.tab`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>

@@ -49,6 +49,10 @@ export function useWorkspaceEvents(wid: string | null): void {
         case 'audit.created':
           void queryClient.invalidateQueries({ queryKey: keys.audit(wid) });
           break;
+        case 'channel.changed':
+          // Settings → Channels and the channel test pages (key: routes/settings/channels/channels-api.ts).
+          void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'channels'] });
+          break;
         default:
           break;
       }
