@@ -60,7 +60,8 @@ export const ruleIn = z.strictObject({
 });
 export type RuleIn = z.infer<typeof ruleIn>;
 
-export const dryRunIn = ruleIn.pick({ match: true, conditions: true, actions: true }).extend({ actions: z.array(actionIn).max(10).optional() });
+/** A draft rule to try (the editor sends what it has; name and actions are optional). */
+export const dryRunIn = ruleIn.extend({ name: z.string().trim().max(100).optional(), actions: z.array(actionIn).max(10).optional() });
 
 export const ruleOut = z.object({
   id: z.string(), name: z.string(), enabled: z.boolean(), match: z.enum(['all', 'any']), conditions: z.array(z.record(z.string(), z.unknown())),
