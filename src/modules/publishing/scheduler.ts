@@ -37,8 +37,10 @@ import { occurrenceAt, type Recurrence } from './tz.ts';
 export type SchedulerOptions = {
   /** Variants claimed per query. */
   batchSize: number;
-  /** Publishes in flight per process (variants of one channel go one after the other). */
+  /** Publishes in flight (or queued behind their channel) per process. */
   concurrency: number;
+  /** Publishes of one channel at once per process (a channel's limit stops the rest early). */
+  perChannel: number;
   /** HTTP budget of one publish request; past it the outcome is unknown. */
   publishTimeoutMs: number;
   /** A worker whose heartbeat is older than this is dead: its claims are stale. */
@@ -59,7 +61,7 @@ export type SchedulerOptions = {
 };
 
 export const DEFAULT_OPTIONS: SchedulerOptions = {
-  batchSize: 50, concurrency: 32, publishTimeoutMs: 15_000, heartbeatStaleMs: 15_000, heartbeatEveryMs: 2_000, maxClaimMs: 10 * 60_000,
+  batchSize: 50, concurrency: 32, perChannel: 4, publishTimeoutMs: 15_000, heartbeatStaleMs: 5_000, heartbeatEveryMs: 1_000, maxClaimMs: 10 * 60_000,
   idlePollMs: 1_000, reconcileDelayMs: 10_000, maxTransientAttempts: 5, maxReconcileAttempts: 8, idempotencyWindowMs: 50 * 60_000,
 };
 
@@ -93,8 +95,9 @@ export class Scheduler {
   readonly opts: SchedulerOptions;
   /** Channels this process saw limited (rate limit or remaining 0), until when. */
   readonly #limited = new Map<string, number>();
-  /** One publish chain per channel in this process. */
-  readonly #chains = new Map<string, Promise<void>>();
+  /** Per channel: publishes running and waiting in this process. */
+  readonly #lanes = new Map<string, { active: number; queue: Claimed[] }>();
+  readonly #running_ = new Set<Promise<void>>();
   #inFlight = 0;
   #running = false;
   #loop: Promise<void> | null = null;
@@ -103,6 +106,8 @@ export class Scheduler {
   #heartbeat: NodeJS.Timeout | null = null;
   #charters = new Map<string, { at: number; rules: CharterRules }>();
   #channelCache = new Map<string, { at: number; row: ChannelRow }>();
+  readonly #pending = new Map<string, Set<string>>();
+  #flushTimer: NodeJS.Timeout | null = null;
 
   constructor(deps: Deps, opts: Partial<SchedulerOptions> = {}, id = `w-${randomUUID()}`) {
     this.deps = deps;
@@ -151,7 +156,8 @@ export class Scheduler {
     this.#running = false;
     this.wake();
     await this.#loop;
-    await Promise.allSettled([...this.#chains.values()]);
+    await this.settle();
+    await this.flushEvents();
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     if (this.#listener) {
       await this.#listener.query('UNLISTEN *').catch(() => {});
@@ -179,10 +185,14 @@ export class Scheduler {
           await this.reconcileDue();
         }
         const room = this.opts.concurrency - this.#inFlight;
-        const claimed = room > 0 ? await this.claim(Math.min(room, this.opts.batchSize)) : [];
+        // Refill in batches: a claim per finished publish would cost a query per variant.
+        const refill = this.#inFlight === 0 || room >= Math.min(this.opts.batchSize, Math.ceil(this.opts.concurrency / 4));
+        const want = Math.min(room, this.opts.batchSize);
+        const claimed = refill && want > 0 ? await this.claim(want) : [];
         for (const v of claimed) this.dispatch(v);
-        if (claimed.length > 0 && claimed.length === Math.min(room, this.opts.batchSize)) continue;
-        await this.idle(await this.nextWakeMs());
+        if (claimed.length > 0 && claimed.length === want) continue;
+        // With publishes running, their completion wakes the loop; otherwise sleep until something is due.
+        await this.idle(this.#inFlight > 0 ? this.opts.idlePollMs : await this.nextWakeMs());
       } catch (err) {
         this.deps.log.error({ err: (err as Error).message }, 'scheduler loop error');
         await sleep(500);
@@ -241,18 +251,38 @@ export class Scheduler {
     return res.rows.map((r) => fromRow(r as Record<string, unknown>));
   }
 
-  /** Queues a claimed variant behind the others of its channel in this process. */
+  /** Queues a claimed variant; at most `perChannel` publishes of one channel run at once in this process. */
   dispatch(v: Claimed): void {
     this.#inFlight++;
-    const prev = this.#chains.get(v.channelId) ?? Promise.resolve();
-    const next = prev.then(() => this.publishOne(v)).catch((err) => {
-      this.deps.log.error({ err: (err as Error).message, variant: v.id }, 'publish failed unexpectedly');
-    }).finally(() => {
-      this.#inFlight--;
-      if (this.#chains.get(v.channelId) === next) this.#chains.delete(v.channelId);
-      this.wake();
-    });
-    this.#chains.set(v.channelId, next);
+    const lane = this.#lanes.get(v.channelId) ?? { active: 0, queue: [] as Claimed[] };
+    lane.queue.push(v);
+    this.#lanes.set(v.channelId, lane);
+    this.pump(v.channelId);
+  }
+
+  private pump(channelId: string): void {
+    const lane = this.#lanes.get(channelId);
+    if (!lane) return;
+    while (lane.active < this.opts.perChannel && lane.queue.length > 0) {
+      const v = lane.queue.shift()!;
+      lane.active++;
+      const p = this.publishOne(v).catch((err) => {
+        this.deps.log.error({ err: (err as Error).message, variant: v.id }, 'publish failed unexpectedly');
+      }).finally(() => {
+        lane.active--;
+        this.#inFlight--;
+        this.#running_.delete(p);
+        if (lane.active === 0 && lane.queue.length === 0) this.#lanes.delete(channelId);
+        else this.pump(channelId);
+        this.wake();
+      });
+      this.#running_.add(p);
+    }
+  }
+
+  /** Resolves when every publish started or queued in this process has finished. */
+  async settle(): Promise<void> {
+    while (this.#inFlight > 0) await Promise.allSettled([...this.#running_]);
   }
 
   /** Claims and publishes until nothing is due (tests and one-shot use); returns how many were claimed. */
@@ -263,9 +293,10 @@ export class Scheduler {
       if (claimed.length === 0) break;
       total += claimed.length;
       for (const v of claimed) this.dispatch(v);
-      await Promise.allSettled([...this.#chains.values()]);
+      await this.settle();
     }
-    await Promise.allSettled([...this.#chains.values()]);
+    await this.settle();
+    await this.flushEvents();
     return total;
   }
 
@@ -309,22 +340,48 @@ export class Scheduler {
     const last = part.index === total - 1;
     const json = JSON.stringify({ index: part.index, remoteId: part.remoteId, url: part.url, publishedAt: part.publishedAt.toISOString() });
     const now = this.deps.clock();
-    await this.deps.db.execute(sql`
-      WITH u AS (
-        UPDATE post_variants SET
-          parts = CASE WHEN parts @> ${JSON.stringify([{ index: part.index }])}::jsonb THEN parts ELSE parts || jsonb_build_array(${json}::jsonb) END,
-          remote_id = CASE WHEN ${part.index} = 0 THEN ${part.remoteId} ELSE remote_id END,
-          remote_url = CASE WHEN ${part.index} = 0 THEN ${part.url} ELSE remote_url END,
-          published_at = CASE WHEN ${part.index} = 0 THEN ${part.publishedAt} ELSE published_at END,
-          state = CASE WHEN ${last} THEN 'published' ELSE state END,
-          claimed_by = CASE WHEN ${last} THEN NULL ELSE claimed_by END,
-          error = CASE WHEN ${last} THEN NULL ELSE error END,
-          error_code = CASE WHEN ${last} THEN NULL ELSE error_code END,
-          reconcile_at = CASE WHEN ${last} THEN NULL ELSE reconcile_at END,
-          updated_at = ${now}
-        WHERE id = ${v.id}
-        RETURNING id, workspace_id, post_id, state)
-      SELECT pg_notify('passerelle_events', json_build_object('workspaceId', workspace_id, 'type', 'post.changed', 'payload', json_build_object('id', post_id, 'variantId', id, 'state', state))::text) FROM u`);
+    const res = await this.deps.db.execute(sql`
+      UPDATE post_variants SET
+        parts = CASE WHEN parts @> ${JSON.stringify([{ index: part.index }])}::jsonb THEN parts ELSE parts || jsonb_build_array(${json}::jsonb) END,
+        remote_id = CASE WHEN ${part.index} = 0 THEN ${part.remoteId} ELSE remote_id END,
+        remote_url = CASE WHEN ${part.index} = 0 THEN ${part.url} ELSE remote_url END,
+        published_at = CASE WHEN ${part.index} = 0 THEN ${part.publishedAt} ELSE published_at END,
+        state = CASE WHEN ${last} THEN 'published' ELSE state END,
+        claimed_by = CASE WHEN ${last} THEN NULL ELSE claimed_by END,
+        error = CASE WHEN ${last} THEN NULL ELSE error END,
+        error_code = CASE WHEN ${last} THEN NULL ELSE error_code END,
+        reconcile_at = CASE WHEN ${last} THEN NULL ELSE reconcile_at END,
+        updated_at = ${now}
+      WHERE id = ${v.id}`);
+    if (res.rowCount) this.changed(v.workspaceId, v.postId);
+  }
+
+  /**
+   * Realtime events are batched (one NOTIFY per workspace every 250 ms): a NOTIFY per publish would
+   * serialize every commit on PostgreSQL's notification queue lock.
+   */
+  private changed(workspaceId: string, postId: string): void {
+    const set = this.#pending.get(workspaceId) ?? new Set<string>();
+    set.add(postId);
+    this.#pending.set(workspaceId, set);
+    if (!this.#flushTimer) {
+      this.#flushTimer = setTimeout(() => void this.flushEvents(), 250);
+      this.#flushTimer.unref();
+    }
+  }
+
+  async flushEvents(): Promise<void> {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    const pending = [...this.#pending.entries()];
+    this.#pending.clear();
+    for (const [workspaceId, ids] of pending) {
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += 150) {
+        await this.deps.realtime.publish(this.deps.db, { workspaceId, type: 'posts.changed', payload: { ids: all.slice(i, i + 150) } })
+          .catch((err) => this.deps.log.warn({ err: (err as Error).message }, 'could not announce publishing changes'));
+      }
+    }
   }
 
   private async setState(v: { id: string }, patch: Partial<typeof postVariants.$inferInsert>, onlyIfClaimedByMe = true): Promise<boolean> {
@@ -333,7 +390,7 @@ export class Scheduler {
       : sql`${postVariants.id} = ${v.id}`;
     const rows = await this.deps.db.update(postVariants).set({ ...patch, updatedAt: this.deps.clock() }).where(where)
       .returning({ id: postVariants.id, workspaceId: postVariants.workspaceId, postId: postVariants.postId, state: postVariants.state });
-    for (const r of rows) await this.deps.realtime.publish(this.deps.db, { workspaceId: r.workspaceId, type: 'post.changed', payload: { id: r.postId, variantId: r.id, state: r.state } });
+    for (const r of rows) this.changed(r.workspaceId, r.postId);
     return rows.length > 0;
   }
 
@@ -448,7 +505,7 @@ export class Scheduler {
       .returning({ id: postVariants.id, workspaceId: postVariants.workspaceId, postId: postVariants.postId, error: postVariants.error });
     const seen = new Set<string>();
     for (const r of rows) {
-      await this.deps.realtime.publish(this.deps.db, { workspaceId: r.workspaceId, type: 'post.changed', payload: { id: r.postId, variantId: r.id, state: 'failed' } });
+      this.changed(r.workspaceId, r.postId);
       if (seen.has(r.postId)) continue;
       seen.add(r.postId);
       await this.notifyOutcome(r, 'failed', r.error ?? 'missed grace period');
@@ -494,7 +551,7 @@ export class Scheduler {
     const onlyUnknown = sql`${postVariants.id} = ${v.id} AND ${postVariants.state} = 'unknown'`;
     const set = async (patch: Partial<typeof postVariants.$inferInsert>) => {
       const rows = await this.deps.db.update(postVariants).set({ ...patch, updatedAt: now }).where(onlyUnknown).returning({ id: postVariants.id });
-      if (rows.length) await this.deps.realtime.publish(this.deps.db, { workspaceId: v.workspaceId, type: 'post.changed', payload: { id: v.postId, variantId: v.id } });
+      if (rows.length) this.changed(v.workspaceId, v.postId);
     };
     try {
       const content = contentOf(v);
