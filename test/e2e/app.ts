@@ -73,8 +73,15 @@ async function freshDatabase(base: string): Promise<{ url: string; drop(): Promi
   return { url: url.toString(), drop: () => adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+export interface StartOptions {
+  /** Extra PASSERELLE_* settings for this app, e.g. `{ PASSERELLE_ALLOW_PRIVATE_NETWORK: '1' }`. */
+  env?: Record<string, string>;
+  /** Set PASSERELLE_PUBLIC_URL to the app's own address (OAuth redirects must come back to it). */
+  publicUrl?: boolean;
+}
+
 /** Builds web/dist if needed, starts the server and waits for /readyz to answer 200. */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   await promisify(execFile)(process.execPath, [join(root, 'scripts', 'ensure-web.mjs')], { cwd: root });
 
   const port = await freePort();
@@ -84,8 +91,10 @@ export async function startApp(): Promise<RunningApp> {
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('PASSERELLE_') && key !== 'PORT' && key !== 'DATABASE_URL') env[key] = value;
   }
+  Object.assign(env, options.env);
   env.PORT = String(port);
   env.PASSERELLE_DATA_DIR = dataDir;
+  if (options.publicUrl) env.PASSERELLE_PUBLIC_URL = `http://127.0.0.1:${port}`;
   const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : null;
   if (database) env.DATABASE_URL = database.url;
 
