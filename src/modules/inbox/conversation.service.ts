@@ -7,6 +7,7 @@ import { actorUserId, inTx, type Ctx, type Deps } from '../../platform/context.t
 import type { DbOrTx } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { authorize, can, isRole } from '../../platform/policy.ts';
+import { relayTagged } from '../relay/relay.service.ts';
 import { notify } from '../workspaces/index.ts';
 import { scope } from '../workspaces/workspace.service.ts';
 import { conversationMessagesSql, countsSql, decodeCursor, encodeCursor, listSql } from './conversation.queries.ts';
@@ -144,6 +145,13 @@ export async function assertInboxMember(ctx: Ctx, db: DbOrTx, userId: string, fi
  * timeline entries, one audit row, SLA recomputed, and one `inbox.conversation.updated` event.
  */
 export async function updateConversations(ctx: Ctx, ids: string[], change: ConversationChange) {
+  const result = await applyChange(ctx, ids, change);
+  // A tag may route the conversation to a team (relay routes by tag).
+  if (change.addTags?.length) await relayTagged(ctx.deps, scope(ctx).id, ids, change.addTags);
+  return result;
+}
+
+async function applyChange(ctx: Ctx, ids: string[], change: ConversationChange) {
   const ws = scope(ctx);
   authorize(ws.roles, 'inbox.reply');
   const now = ctx.clock();
