@@ -14,6 +14,10 @@ export interface MemberSpec {
   epochs: number;
   lr: number;
   l2: number;
+  /** Present: a small network (model.network.ts) instead of a linear member. */
+  network?: { dim: number; activation: 'tanh' | 'linear' };
+  /** Present (binary tasks): NB-SVM log-count-ratio scaling with this smoothing. */
+  nb?: number;
 }
 
 export interface SingleLabelTask {
@@ -52,6 +56,9 @@ const base = (o: Partial<FeatureConfig> = {}): FeatureConfig => ({
   charWeight: 1,
   ...o,
 });
+
+/** A small fastText-style network member (model.network.ts). */
+const network = (features: FeatureConfig, dim = 32): MemberSpec => ({ features: { ...features, bits: 17 }, epochs: 5, lr: 0.1, l2: 0, network: { dim, activation: 'tanh' } });
 
 const w1 = (xs: Example[]) => xs.map((ex) => ({ ex, weight: 1 }));
 
@@ -135,11 +142,23 @@ export const TASKS: Record<string, TaskSpec> = {
     balance: false,
     grid: () => {
       const lexicon = modelLexicon('en');
+      const lex = { lexicon, lexiconWeight: 1 };
       return [
-        [{ features: base({ lexicon, lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+        [{ features: base(lex), epochs: 5, lr: 0.2, l2: 1e-5 }],
         [
-          { features: base({ lexicon, lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+          { features: base(lex), epochs: 5, lr: 0.2, l2: 1e-5 },
           { features: base({ charMin: 3, lexicon, lexiconWeight: 2 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        ],
+        // 1,839 tweets are few for char n-grams: a word-only member (words, bigrams, lexicon) generalises better
+        [{ features: base({ charMax: 0, ...lex }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+        [
+          { features: base(lex), epochs: 5, lr: 0.2, l2: 1e-5 },
+          { features: base({ charMax: 0, ...lex }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        ],
+        [
+          { features: base(lex), epochs: 5, lr: 0.2, l2: 1e-5 },
+          { features: base({ charMax: 0, ...lex }), epochs: 5, lr: 0.2, l2: 1e-5 },
+          network(base({ charMax: 0, ...lex })),
         ],
       ];
     },
@@ -156,6 +175,13 @@ export const TASKS: Record<string, TaskSpec> = {
     grid: () => [
       [{ features: base(), epochs: 5, lr: 0.2, l2: 1e-5 }],
       [{ features: base({ charMin: 3 }), epochs: 3, lr: 0.2, l2: 1e-5 }],
+      // AFINN polarity (insults score very negative) and NB-SVM log-count-ratio scaling
+      [{ features: base({ lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 }],
+      [{ features: base({ lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5, nb: 1 }],
+      [
+        { features: base({ lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5, nb: 1 },
+        network(base({ lexicon: modelLexicon('en'), lexiconWeight: 1 })),
+      ],
     ],
   },
   'toxicity-fr': {
@@ -194,6 +220,11 @@ export const TASKS: Record<string, TaskSpec> = {
         { features: base(), epochs: 10, lr: 0.2, l2: 1e-5 },
         { features: base({ charMax: 0 }), epochs: 10, lr: 0.2, l2: 1e-5 },
       ],
+      [
+        { features: base(), epochs: 10, lr: 0.2, l2: 1e-5 },
+        { features: base({ charMax: 0 }), epochs: 10, lr: 0.2, l2: 1e-5 },
+        { ...network(base()), epochs: 10 },
+      ],
     ],
   },
   'intent-en': {
@@ -212,6 +243,16 @@ export const TASKS: Record<string, TaskSpec> = {
       [
         { features: base(), epochs: 5, lr: 0.2, l2: 1e-5 },
         { features: base({ charMax: 0 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+      ],
+      // + AFINN polarity (complaints are negative), lighter char n-grams, and a small network
+      [
+        { features: base({ charMax: 0, lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        { features: base({ charWeight: 0.5, lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+      ],
+      [
+        { features: base({ charMax: 0, lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        { features: base({ charWeight: 0.5, lexicon: modelLexicon('en'), lexiconWeight: 1 }), epochs: 5, lr: 0.2, l2: 1e-5 },
+        network(base({ charMax: 0 })),
       ],
     ],
   },

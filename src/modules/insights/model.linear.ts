@@ -6,11 +6,17 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type FeatureConfig, type SparseVector, extractFeatures } from './features.hashing.ts';
 import type { Driver } from './insights.types.ts';
+import { type NetworkMember, type StoredNetworkMember, addNetworkLogits, decodeNetwork, encodeNetwork } from './model.network.ts';
+
+export type { NetworkMember } from './model.network.ts';
 
 export interface LinearMember {
+  type?: 'linear';
   features: FeatureConfig;
-  /** buckets × outputs, row-major by bucket. */
-  weights: Float32Array;
+  /** buckets × outputs, row-major by bucket: float while training, int8 once loaded (no decoding pass). */
+  weights: Float32Array | Int8Array;
+  /** per-output multiplier of `weights` when they are int8; absent = 1. */
+  scale?: Float32Array;
   bias: Float32Array;
 }
 
@@ -20,7 +26,8 @@ export interface LinearModel {
   /** softmax: one label among `labels`; sigmoid: independent yes/no per label. */
   kind: 'softmax' | 'sigmoid';
   labels: string[];
-  members: LinearMember[];
+  /** Averaged members: linear models and/or small networks (model.network.ts). */
+  members: Member[];
   /** sigmoid: decision threshold per label (tuned on val). */
   thresholds: number[];
   /** softmax: additive logit offsets per label (tuned on val for macro-F1). */
@@ -29,7 +36,11 @@ export interface LinearModel {
   meta: Record<string, unknown>;
 }
 
+export type Member = LinearMember | NetworkMember;
+
 const MAGIC = 'PSLM1';
+
+const isNetwork = (m: Member): m is NetworkMember => m.type === 'network';
 
 /** Raw output scores (averaged logits incl. offsets) for one text. */
 export function logits(model: LinearModel, text: string): Float32Array {
@@ -37,22 +48,29 @@ export function logits(model: LinearModel, text: string): Float32Array {
   const out = new Float32Array(K);
   for (const m of model.members) {
     const x = extractFeatures(text, m.features, { reuse: true });
-    addMemberLogits(m, x, K, out);
+    if (isNetwork(m)) addNetworkLogits(m, x, K, out);
+    else addMemberLogits(m, x, K, out);
   }
   const inv = 1 / model.members.length;
   for (let k = 0; k < K; k++) out[k] = (out[k] as number) * inv + (model.offsets[k] ?? 0);
   return out;
 }
 
-function addMemberLogits(m: LinearMember, x: SparseVector, K: number, out: Float32Array): void {
+/** Adds a linear member's logits for `x` to `out`. */
+export function addMemberLogits(m: LinearMember, x: SparseVector, K: number, out: Float32Array): void {
   const w = m.weights;
-  for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (m.bias[k] as number);
+  if (acc.length < K) acc = new Float64Array(K);
+  for (let k = 0; k < K; k++) acc[k] = 0;
   for (let i = 0; i < x.length; i++) {
     const base = (x.index[i] as number) * K;
     const v = x.value[i] as number;
-    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + v * (w[base + k] as number);
+    for (let k = 0; k < K; k++) acc[k] = (acc[k] as number) + v * (w[base + k] as number);
   }
+  const sc = m.scale;
+  for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (m.bias[k] as number) + (acc[k] as number) * (sc ? (sc[k] as number) : 1);
 }
+
+let acc = new Float64Array(8);
 
 /** Probabilities: softmax over labels, or a sigmoid per label. */
 export function probabilities(model: LinearModel, z: Float32Array): number[] {
@@ -71,21 +89,24 @@ export function probabilities(model: LinearModel, z: Float32Array): number[] {
 export function explain(model: LinearModel, text: string, k: number, top = 5): Driver[] {
   const K = model.labels.length;
   const byFeature = new Map<string, number>();
-  for (const m of model.members) {
+  // Drivers are read from the linear members (a network's contributions are not additive per token).
+  const linear = model.members.filter((m): m is LinearMember => !isNetwork(m));
+  for (const m of linear) {
     const x = extractFeatures(text, m.features, { explain: true });
     const tokens = x.tokens ?? [];
+    const sc = (j: number): number => (m.scale ? (m.scale[j] as number) : 1);
     for (let i = 0; i < x.length; i++) {
       const base = (x.index[i] as number) * K;
-      let w = m.weights[base + k] as number;
+      let w = (m.weights[base + k] as number) * sc(k);
       if (model.kind === 'softmax' && K > 1) {
         let others = 0;
-        for (let j = 0; j < K; j++) if (j !== k) others += m.weights[base + j] as number;
+        for (let j = 0; j < K; j++) if (j !== k) others += (m.weights[base + j] as number) * sc(j);
         w -= others / (K - 1);
       }
       const s = x.source?.[i] ?? 0;
       const name = s >= 0 ? tokens[s] : `${tokens[-s - 1] ?? ''} ${tokens[-s] ?? ''}`;
       if (name === undefined) continue;
-      byFeature.set(name, (byFeature.get(name) ?? 0) + (w * (x.value[i] as number)) / model.members.length);
+      byFeature.set(name, (byFeature.get(name) ?? 0) + (w * (x.value[i] as number)) / linear.length);
     }
   }
   return [...byFeature.entries()]
@@ -99,15 +120,21 @@ export function explain(model: LinearModel, text: string, k: number, top = 5): D
 export function encodeModel(model: LinearModel): Buffer {
   const K = model.labels.length;
   const bodies: Buffer[] = [];
-  const members = model.members.map((m) => {
+  const members = model.members.map((m): StoredMember => {
+    if (isNetwork(m)) {
+      const { header, body } = encodeNetwork(m);
+      bodies.push(body);
+      return header;
+    }
     const scale = new Array<number>(K).fill(0);
+    const w = (i: number): number => (m.weights[i] as number) * (m.scale ? (m.scale[i % K] as number) : 1);
     for (let i = 0; i < m.weights.length; i++) {
       const k = i % K;
-      scale[k] = Math.max(scale[k] as number, Math.abs(m.weights[i] as number));
+      scale[k] = Math.max(scale[k] as number, Math.abs(w(i)));
     }
     for (let k = 0; k < K; k++) scale[k] = (scale[k] as number) / 127 || 1;
     const q = new Int8Array(m.weights.length);
-    for (let i = 0; i < q.length; i++) q[i] = Math.round((m.weights[i] as number) / (scale[i % K] as number));
+    for (let i = 0; i < q.length; i++) q[i] = Math.round(w(i) / (scale[i % K] as number));
     bodies.push(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
     return { features: m.features, bias: Array.from(m.bias), scale, size: q.length };
   });
@@ -135,8 +162,10 @@ interface StoredHeader {
   thresholds: number[];
   offsets: number[];
   meta: Record<string, unknown>;
-  members: { features: FeatureConfig; bias: number[]; scale: number[]; size: number }[];
+  members: StoredMember[];
 }
+
+type StoredMember = { type?: 'linear'; features: FeatureConfig; bias: number[]; scale: number[]; size: number } | StoredNetworkMember;
 
 /** Inverse of encodeModel; throws on a file that is not a model. */
 export function decodeModel(file: Uint8Array): LinearModel {
@@ -146,13 +175,12 @@ export function decodeModel(file: Uint8Array): LinearModel {
   let off = MAGIC.length + 4;
   const header = JSON.parse(buf.subarray(off, off + hlen).toString('utf8')) as StoredHeader;
   off += hlen;
-  const K = header.labels.length;
-  const members: LinearMember[] = header.members.map((m) => {
+  const members: Member[] = header.members.map((m) => {
     const q = new Int8Array(buf.buffer, buf.byteOffset + off, m.size);
     off += m.size;
-    const weights = new Float32Array(m.size);
-    for (let i = 0; i < m.size; i++) weights[i] = (q[i] as number) * (m.scale[i % K] as number);
-    return { features: m.features, weights, bias: Float32Array.from(m.bias) };
+    if (m.type === 'network') return decodeNetwork(m, q);
+    // int8 weights are used as stored; the per-label scale is applied to the summed logit
+    return { features: m.features, weights: q, scale: Float32Array.from(m.scale), bias: Float32Array.from(m.bias) };
   });
   return {
     task: header.task,
