@@ -10,6 +10,9 @@ import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { launchBrowser, startApp } from './app.ts';
 import type { RunningApp } from './app.ts';
 
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
 /** Set SCREENSHOT_DIR to keep pictures of the pages (for a look, not an assertion). */
 async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.SCREENSHOT_DIR;
@@ -121,7 +124,21 @@ describe('channels in the browser (Mastodon contract fake)', { timeout: 240_000 
     const [one, two] = [after.find((s) => s.text === 'Un fil, 1/2'), after.find((s) => s.text === 'Un fil, 2/2')];
     assert.ok(one && two);
     assert.equal(two.in_reply_to_id, one.id, 'the second part answers the first');
-    await screenshot(page, 'channel-test');
+  });
+
+  test('an image of an unsupported type is refused before sending; an image with alt text is published', async () => {
+    const images = page.getByLabel('Images of part 1');
+    await images.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await page.getByText(/notes\.txt is text\/plain; this channel accepts image\/jpeg/).waitFor();
+    await images.setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await page.getByRole('textbox', { name: 'Alt text of image 1' }).fill('Un point bleu');
+    await page.getByRole('textbox', { name: 'Text', exact: true }).fill('Avec une image');
+    await page.getByText('Ready to publish.').waitFor();
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByTestId('published-part').nth(3).waitFor();
+    const status = fake.statusesOf(brand.account.id).find((s) => s.text === 'Avec une image');
+    assert.equal(status?.media_attachments.length, 1);
+    assert.equal(status?.media_attachments[0]?.description, 'Un point bleu');
   });
 
   test('a reply from another account shows in the interactions as text, never as HTML', async () => {
@@ -149,6 +166,7 @@ describe('channels in the browser (Mastodon contract fake)', { timeout: 240_000 
     const cells = await row.getByRole('cell').allInnerTexts();
     // The instance gives no quotes_count: shown as "—", not as a made-up 0.
     assert.deepEqual(cells.slice(0, 5), [firstId, '1', '0', '1', '—'], 'likes 1, reposts 0, replies 1, quotes unknown');
+    await screenshot(page, 'channel-test');
   });
 
   test('a published post is deleted on the network', async () => {
@@ -156,7 +174,34 @@ describe('channels in the browser (Mastodon contract fake)', { timeout: 240_000 
     await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByTestId('published-part').filter({ hasText: firstId }).getByText('Deleted').waitFor();
     assert.ok(!fake.statusesOf(brand.account.id).some((s) => s.id === firstId));
-    assert.equal(fake.statusesOf(brand.account.id).length, 2);
+    assert.equal(fake.statusesOf(brand.account.id).length, 3, 'the thread and the post with an image remain');
+  });
+
+  test('an analyst sees the channels and reads interactions, but connects and publishes nothing', async () => {
+    const invited = await context.request.post(`/api/workspaces/${wid}/invitations`, { data: { email: 'paul@example.com', role: 'analyst' } });
+    assert.equal(invited.status(), 201, await invited.text());
+    const link = ((await invited.json()) as { invitation: { link: string } }).invitation.link;
+    const other = await browser.newContext({ baseURL: app.url, locale: 'en-GB', timezoneId: 'Europe/Paris' });
+    other.setDefaultTimeout(15_000);
+    try {
+      const token = new URL(link).pathname.split('/').pop()!;
+      const accepted = await other.request.post(`/api/invitations/${token}/accept`, { data: { name: 'Paul Analyste', password: 'analyste passphrase 2025' } });
+      assert.equal(accepted.status(), 200, await accepted.text());
+      const analyst = await other.newPage();
+      await analyst.goto(`/w/${wid}/settings/channels`);
+      const card = analyst.getByRole('article', { name: `Channel @${handle}` });
+      await card.getByText('La Marque').waitFor();
+      await analyst.getByText(/only owners and admins connect or disconnect them/).waitFor();
+      assert.equal(await analyst.getByRole('button', { name: 'Connect Mastodon' }).count(), 0);
+      assert.equal(await card.getByRole('button', { name: /Disconnect/ }).count(), 0);
+      await card.getByRole('link', { name: 'Test page' }).click();
+      await analyst.getByText('Your role does not allow writing posts.').waitFor();
+      assert.equal(await analyst.getByRole('button', { name: 'Publish now' }).count(), 0);
+      await analyst.getByRole('button', { name: 'From the start' }).waitFor();
+      await analyst.getByRole('button', { name: 'Fetch metrics' }).waitFor();
+    } finally {
+      await other.close();
+    }
   });
 
   test('the channels page in French', async () => {

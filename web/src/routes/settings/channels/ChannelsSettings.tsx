@@ -71,7 +71,7 @@ export function ChannelsSettings() {
         description={t('channels.description')}
         actions={
           manage ? (
-            <Group gap="xs">
+            <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
               <Button size="sm" onClick={() => setDialog({ kind: 'bluesky' })}>
                 {t('channels.connectBluesky')}
               </Button>

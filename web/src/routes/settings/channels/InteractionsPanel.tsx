@@ -36,7 +36,7 @@ export function InteractionsPanel({ channel }: { channel: Channel }) {
       title={t('channels.interactions.title')}
       description={t('channels.interactions.description')}
       actions={
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
           <Button size="compact-sm" onClick={() => load.mutate(false)} loading={load.isPending && load.variables === false}>
             {t('channels.interactions.loadNewer')}
           </Button>
