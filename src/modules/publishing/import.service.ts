@@ -41,8 +41,9 @@ function parseTime(value: string, tz: string): Date | null {
 
 function matchChannel(list: ChannelRow[], ref: string): ChannelRow | undefined {
   const r = ref.trim().toLowerCase().replace(/^@/, '');
-  const [net, handle] = r.includes(':') ? (r.split(':', 2) as [string, string]) : [null, r];
-  return list.find((c) => c.id === r) ?? list.find((c) => c.handle.toLowerCase() === (handle ?? '').replace(/^@/, '') && (net === null || c.network === net));
+  const byHandle = (h: string, net: string | null) => list.find((c) => c.handle.toLowerCase() === h.replace(/^@/, '') && (net === null || c.network === net));
+  const colon = r.indexOf(':');
+  return list.find((c) => c.id === r) ?? byHandle(r, null) ?? (colon > 0 ? byHandle(r.slice(colon + 1), r.slice(0, colon)) : undefined);
 }
 
 async function fetchMedia(ctx: Ctx, url: string): Promise<{ bytes: Buffer; filename: string }> {

@@ -244,7 +244,7 @@ export class Scheduler {
           AND (c.rate_limited_until IS NULL OR c.rate_limited_until <= ${now})
           AND c.health <> 'reconnect_needed'
           ${skip.length ? sql`AND NOT (v2.channel_id = ANY(${`{${skip.join(',')}}`}::uuid[]))` : sql``}
-        ORDER BY v2.due_at, v2.id
+        ORDER BY v2.due_at
         LIMIT ${n}
         FOR UPDATE OF v2 SKIP LOCKED)
       RETURNING v.*, p.recurrence IS NOT NULL AS recurring, p.author_id`);
