@@ -1,0 +1,139 @@
+/**
+ * Passerelle end to end against the real AT Protocol servers: the product started like `npm start`,
+ * a Bluesky channel connected through the API, and the issue's scenario through the channel's
+ * endpoints (the ones the test page uses): publish text with facets, images and a thread; another
+ * account replies, likes and mentions; Passerelle reads those interactions, hides the reply, fetches
+ * the counts and deletes the post.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Passerelle, startBlueskyNetwork, xrpc, type TestNetworkLike } from './harness.ts';
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64').toString('base64');
+
+describe('Passerelle × Bluesky (real PDS + AppView)', () => {
+  let network: TestNetworkLike;
+  let app: Passerelle;
+  let wid: string;
+  let brand: { did: string; accessJwt: string };
+  let bob: { did: string; accessJwt: string };
+  let appPassword: string;
+  let channelId: string;
+  let post: { remoteId: string; url: string; parts: { remoteId: string }[] };
+  let bobReply: { uri: string; cid: string };
+
+  before(async () => {
+    network = await startBlueskyNetwork();
+    const sc = network.getSeedClient();
+    brand = await sc.createAccount('brand', { email: 'brand@test.com', handle: 'brand.test', password: 'brand-pass' });
+    bob = await sc.createAccount('bob', { email: 'bob@test.com', handle: 'bob.test', password: 'bob-pass' });
+    appPassword = (await xrpc<{ password: string }>(network.pds.url, brand.accessJwt, 'com.atproto.server.createAppPassword', { name: 'passerelle' })).password;
+    await network.processAll();
+    app = await Passerelle.start();
+    wid = await app.setUp();
+  });
+  after(async () => {
+    await app?.stop();
+    await network?.close();
+  });
+
+  test('a wrong app password is refused with a clear message and nothing is stored', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/bluesky`, { handle: 'brand.test', appPassword: 'aaaa-bbbb-cccc-dddd', pdsUrl: network.pds.url });
+    assert.equal(res.status, 422);
+    assert.match(res.data.error.message, /refused this handle and app password/);
+    assert.equal((await app.api('GET', `/api/workspaces/${wid}/channels`)).data.channels.length, 0);
+  });
+
+  test('connects the brand account with its app password; the password never comes back', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/bluesky`, { handle: 'brand.test', appPassword, pdsUrl: network.pds.url });
+    assert.equal(res.status, 201, JSON.stringify(res.data));
+    channelId = res.data.channel.id;
+    assert.equal(res.data.channel.network, 'bluesky');
+    assert.equal(res.data.channel.remoteId, brand.did);
+    assert.equal(res.data.channel.health, 'connected');
+    assert.equal(res.data.channel.limits.text.maxLength, 300);
+    const list = await app.api('GET', `/api/workspaces/${wid}/channels`);
+    assert.ok(!JSON.stringify(list.data).includes(appPassword));
+  });
+
+  test('publishes text with a mention, hashtag and link, and two images with alt text', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/posts`, {
+      text: 'Café ouvert ☕ ! Merci @bob.test #passerelle https://exemple.fr/été',
+      language: 'fr',
+      images: [{ dataBase64: PNG, mimeType: 'image/png', altText: 'Une tasse' }, { dataBase64: PNG, mimeType: 'image/png', altText: 'Une terrasse' }],
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.data));
+    post = res.data;
+    assert.equal(post.parts.length, 1);
+    const [, , did, collection, rkey] = post.remoteId.split('/');
+    const record = await xrpc<{ value: { text: string; facets: unknown[]; embed: { images: { alt: string }[] } } }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: did!, collection: collection!, rkey: rkey! });
+    assert.equal(record.value.facets.length, 3);
+    assert.deepEqual(record.value.embed.images.map((i) => i.alt), ['Une tasse', 'Une terrasse']);
+  });
+
+  test('publishes a thread of three posts, each replying to the previous one', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/posts`, { text: 'Fil 1/3 🧵', thread: [{ text: 'Fil 2/3' }, { text: 'Fil 3/3' }] });
+    assert.equal(res.status, 201, JSON.stringify(res.data));
+    const parts = res.data.parts as { remoteId: string }[];
+    assert.equal(parts.length, 3);
+    const last = await xrpc<{ value: { reply: { root: { uri: string }; parent: { uri: string } } } }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.post', rkey: parts[2]!.remoteId.split('/').pop()! });
+    assert.equal(last.value.reply.root.uri, parts[0]!.remoteId);
+    assert.equal(last.value.reply.parent.uri, parts[1]!.remoteId);
+  });
+
+  test('a post over 300 graphemes is refused naming what is over, and nothing is published', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/posts`, { text: 'é'.repeat(301) });
+    assert.equal(res.status, 400);
+    assert.equal(res.data.error.field, 'text');
+    assert.match(res.data.error.message, /301/);
+  });
+
+  test('reads bob’s reply, like and mention as interactions, then resumes from the stored cursor', async () => {
+    const root = { uri: post.remoteId, cid: '' };
+    const rootRecord = await xrpc<{ cid: string }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.post', rkey: post.remoteId.split('/').pop()! });
+    root.cid = rootRecord.cid;
+    const write = (collection: string, record: Record<string, unknown>) =>
+      xrpc<{ uri: string; cid: string }>(network.pds.url, bob.accessJwt, 'com.atproto.repo.createRecord', { repo: bob.did, collection, record: { $type: collection, createdAt: new Date().toISOString(), ...record } });
+    bobReply = await write('app.bsky.feed.post', { text: 'Vous êtes nuls <b>vraiment</b>', reply: { root, parent: root } });
+    await write('app.bsky.feed.like', { subject: root });
+    await write('app.bsky.feed.post', {
+      text: 'Hello @brand.test',
+      facets: [{ index: { byteStart: 6, byteEnd: 17 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: brand.did }] }],
+    });
+    await network.processAll();
+    const first = await app.api('GET', `/api/workspaces/${wid}/channels/${channelId}/interactions?fromStart=true`);
+    assert.equal(first.status, 200, JSON.stringify(first.data));
+    const kinds = first.data.items.map((i: { kind: string }) => i.kind).sort();
+    assert.deepEqual(kinds.filter((k: string) => ['reply', 'like', 'mention'].includes(k)), ['like', 'mention', 'reply']);
+    const reply = first.data.items.find((i: { kind: string }) => i.kind === 'reply');
+    assert.equal(reply.text, 'Vous êtes nuls <b>vraiment</b>');
+    assert.equal(reply.author.handle, 'bob.test');
+    const again = await app.api('GET', `/api/workspaces/${wid}/channels/${channelId}/interactions`);
+    assert.equal(again.data.items.length, 0);
+  });
+
+  test('hides bob’s reply with the threadgate (hiddenReplies)', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/moderate`, { action: 'hide', remoteId: bobReply.uri, root: post.remoteId });
+    assert.equal(res.status, 204, JSON.stringify(res.data));
+    const gate = await xrpc<{ value: { hiddenReplies: string[] } }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.threadgate', rkey: post.remoteId.split('/').pop()! });
+    assert.deepEqual(gate.value.hiddenReplies, [bobReply.uri]);
+  });
+
+  test('fetches the counts of the post', async () => {
+    await network.processAll();
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/metrics`, { remoteIds: [post.remoteId] });
+    assert.equal(res.status, 200, JSON.stringify(res.data));
+    assert.equal(res.data.metrics[0].values.likes, 1);
+    assert.equal(res.data.metrics[0].values.replies, 1);
+  });
+
+  test('deletes the post', async () => {
+    const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/posts/delete`, { remoteId: post.remoteId });
+    assert.equal(res.status, 204);
+    await assert.rejects(xrpc(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.post', rkey: post.remoteId.split('/').pop()! }));
+  });
+
+  test('the app password appears nowhere in Passerelle’s output', () => {
+    assert.ok(!app.output.join('').includes(appPassword));
+  });
+});
