@@ -84,6 +84,8 @@ export async function recordFailure(deps: Deps, row: ChannelRow, err: unknown): 
 export async function recordSuccess(deps: Deps, row: ChannelRow): Promise<void> {
   if (row.health !== 'connected' || row.lastError) {
     await deps.db.update(channels).set({ health: 'connected', lastError: null, updatedAt: deps.clock() }).where(eq(channels.id, row.id));
+    // Open channel pages show "reconnect needed" until told otherwise.
+    await deps.realtime.publish(deps.db, { workspaceId: row.workspaceId, type: 'channel.changed', payload: { id: row.id } });
   }
 }
 

@@ -165,6 +165,8 @@ export async function verifyChannel(ctx: Ctx, id: string) {
   const [updated] = await ctx.db.update(channels).set({
     handle: profile.handle, displayName: profile.displayName, avatarUrl: profile.avatarUrl, profileUrl: profile.url, limits, updatedAt: ctx.clock(),
   }).where(eq(channels.id, id)).returning();
+  // The profile (name, avatar, handle) or limits may have changed: refresh other open pages.
+  await ctx.deps.realtime.publish(ctx.db, { workspaceId: row.workspaceId, type: 'channel.changed', payload: { id } });
   return presentChannel(updated!, ctx.clock());
 }
 
