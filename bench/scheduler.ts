@@ -26,8 +26,8 @@ import pg from 'pg';
 const root = path.resolve(import.meta.dirname, '..');
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 10_000);
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100);
-const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 5_000);
-const PER_WINDOW = Number(process.env.BENCH_PER_WINDOW ?? 25);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 2_000);
+const PER_WINDOW = Number(process.env.BENCH_PER_WINDOW ?? 2);
 const SLOW_SHARE = Number(process.env.BENCH_SLOW_SHARE ?? 0.005);
 const TIMEOUT_MS = 2_000;
 const SECRET = randomBytes(32).toString('base64');
@@ -271,7 +271,7 @@ async function run(emulator: Emulator, opts: { workers: number; kill: boolean })
     await client.query(`SELECT pg_notify('passerelle_scheduler', '')`);
     let killedAt: number | null = null;
     let finishedAt = 0;
-    const deadline = due + 240_000;
+    const deadline = due + 400_000;
     for (;;) {
       await sleep(100);
       if (opts.kill && killedAt === null && emulator.statuses.size >= VARIANTS * 0.3) {

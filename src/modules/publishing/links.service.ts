@@ -102,7 +102,7 @@ export async function shortenVariantLinks(ctx: Ctx, variantId: string, utm: Utm)
 export async function listLinks(ctx: Ctx, filter: { variantId?: string | undefined; postId?: string | undefined }) {
   const ws = scope(ctx);
   authorize(ws.roles, 'post.read');
-  const rows = await ctx.db.select({ l: shortLinks, clicks: sql<number>`(SELECT count(*)::int FROM link_clicks c WHERE c.link_id = ${shortLinks.id} AND NOT c.bot)` })
+  const rows = await ctx.db.select({ l: shortLinks, clicks: sql<number>`(SELECT count(*)::int FROM link_clicks c WHERE c.link_id = short_links.id AND NOT c.bot)` })
     .from(shortLinks)
     .where(and(eq(shortLinks.workspaceId, ws.id), filter.variantId ? eq(shortLinks.variantId, filter.variantId) : undefined, filter.postId ? eq(shortLinks.postId, filter.postId) : undefined))
     .orderBy(desc(shortLinks.createdAt)).limit(500);

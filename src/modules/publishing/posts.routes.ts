@@ -59,7 +59,7 @@ export function postRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.post('/api/workspaces/:wid/posts/:id/schedule', { config, schema: { tags, params: idParams, body: scheduleIn, response: one } },
       async (req) => ({ post: await schedule.schedulePost(requestCtx(deps, req), req.params.id, req.body) }));
 
-    app.post('/api/workspaces/:wid/posts/:id/unschedule', { config, schema: { tags, params: idParams, body: variantIds.optional(), response: one } },
+    app.post('/api/workspaces/:wid/posts/:id/unschedule', { config, schema: { tags, params: idParams, body: variantIds.nullish(), response: one } },
       async (req) => ({ post: await schedule.unschedulePost(requestCtx(deps, req), req.params.id, req.body?.variantIds) }));
 
     app.get('/api/workspaces/:wid/variants/:id', { config, schema: { tags, params: idParams, response: { 200: z.object({ variant: variantOut }) } } }, async (req) => {

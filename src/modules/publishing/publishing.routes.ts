@@ -23,7 +23,7 @@ export function publishingRoutes(deps: Deps): FastifyPluginAsyncZod {
     // --- approvals ---------------------------------------------------------------------------------
     app.post('/api/workspaces/:wid/posts/:id/submit', { config, schema: { tags, params: idParams, response: one } },
       async (req) => ({ post: await approvals.submitPost(requestCtx(deps, req), req.params.id) }));
-    app.post('/api/workspaces/:wid/posts/:id/approve', { config, schema: { tags, params: idParams, body: z.strictObject({ comment: z.string().max(2000).default('') }).optional(), response: one } },
+    app.post('/api/workspaces/:wid/posts/:id/approve', { config, schema: { tags, params: idParams, body: z.strictObject({ comment: z.string().max(2000).default('') }).nullish(), response: one } },
       async (req) => ({ post: await approvals.decide(requestCtx(deps, req), req.params.id, { decision: 'approve', comment: req.body?.comment ?? '' }) }));
     app.post('/api/workspaces/:wid/posts/:id/reject', { config, schema: { tags, params: idParams, body: z.strictObject({ comment: z.string().trim().min(1, 'say why').max(2000) }), response: one } },
       async (req) => ({ post: await approvals.decide(requestCtx(deps, req), req.params.id, { decision: 'reject', comment: req.body.comment }) }));
@@ -71,7 +71,7 @@ export function publishingRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get('/api/workspaces/:wid/links', { config, schema: { tags, params: wsParams, querystring: z.strictObject({ variantId: z.uuid().optional(), postId: z.uuid().optional() }) } },
       (req) => links.listLinks(requestCtx(deps, req), req.query));
     app.get('/api/workspaces/:wid/links/:id/stats', { config, schema: { tags, params: idParams } }, (req) => links.linkStats(requestCtx(deps, req), req.params.id));
-    app.post('/api/workspaces/:wid/variants/:id/shorten-links', { config, schema: { tags, params: idParams, body: z.strictObject({ utm }).optional() } },
+    app.post('/api/workspaces/:wid/variants/:id/shorten-links', { config, schema: { tags, params: idParams, body: z.strictObject({ utm }).nullish() } },
       (req) => links.shortenVariantLinks(requestCtx(deps, req), req.params.id, req.body?.utm ?? {}));
 
     // --- media library -----------------------------------------------------------------------------
