@@ -12,6 +12,8 @@ import { actorUserId, inTx, type Ctx, type Deps } from '../../platform/context.t
 import { memberScope } from '../../platform/auth.ts';
 import { hashToken, randomToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
+import { Rejected } from '../../connectors/errors.ts';
+import { SsrfBlocked } from '../../platform/ssrf.ts';
 import { authorize } from '../../platform/policy.ts';
 import { scope } from '../workspaces/workspace.service.ts';
 import { baseContext, callChannel, toAppError, type ChannelRow } from './channel.gateway.ts';
@@ -68,6 +70,24 @@ async function saveConnected(ctx: Ctx, network: NetworkId, connected: Connected<
   });
 }
 
+/** Names the form field a connect error is about, so the UI can show it next to that input. */
+function withField(err: unknown, field: string | undefined): unknown {
+  if (err instanceof AppError && !err.field && field && (err.code === 'validation_failed' || err.code === 'network_rejected')) {
+    return new AppError(err.code, err.message, field);
+  }
+  return err;
+}
+
+/** Which Bluesky form field an error is about: the server address, the app password or the handle. */
+function blueskyField(err: unknown): string | undefined {
+  if (err instanceof SsrfBlocked) return 'pdsUrl';
+  if (!(err instanceof Rejected)) return undefined;
+  if (['blocked_address', 'unreachable', 'not_an_instance'].includes(err.rejectCode)) return 'pdsUrl';
+  if (err.rejectCode === 'invalid_credentials') return 'appPassword';
+  if (err.rejectCode === 'invalid_input') return /app password/i.test(err.reason) ? 'appPassword' : 'handle';
+  return undefined;
+}
+
 /** Connects a Bluesky account with its handle and an app password (never the account password). */
 export async function connectBluesky(ctx: Ctx, input: { handle: string; appPassword: string; pdsUrl?: string | undefined }) {
   authorize(scope(ctx).roles, 'channel.manage');
@@ -77,7 +97,7 @@ export async function connectBluesky(ctx: Ctx, input: { handle: string; appPassw
     service = normalizeServiceUrl(input.pdsUrl);
     connected = await blueskyConnect(baseContext(ctx.deps), { identifier: input.handle, appPassword: input.appPassword, service });
   } catch (err) {
-    throw toAppError(err);
+    throw withField(toAppError(err), blueskyField(err));
   }
   return presentChannel(await saveConnected(ctx, 'bluesky', connected, service), ctx.clock());
 }
@@ -100,7 +120,7 @@ export async function beginMastodon(ctx: Ctx, input: { instanceUrl: string }): P
   try {
     instanceUrl = normalizeInstanceUrl(input.instanceUrl);
   } catch (err) {
-    throw toAppError(err);
+    throw withField(toAppError(err), 'instanceUrl');
   }
   const [known] = await ctx.db.select().from(mastodonApps).where(and(eq(mastodonApps.instanceUrl, instanceUrl), eq(mastodonApps.redirectUri, redirectUri)));
   const app: MastodonApp | undefined = known
@@ -111,7 +131,7 @@ export async function beginMastodon(ctx: Ctx, input: { instanceUrl: string }): P
   try {
     begun = await beginMastodonAuthorization(baseContext(ctx.deps), { instanceUrl, redirectUri, state, ...(app ? { app } : {}), website: publicUrl(ctx.deps.config) });
   } catch (err) {
-    throw toAppError(err);
+    throw withField(toAppError(err), 'instanceUrl');
   }
   const now = ctx.clock();
   if (!known) {

@@ -198,6 +198,7 @@ describe('channels: bad input and the SSRF guard', () => {
       const res = await owner.post(`/api/workspaces/${wid}/channels/mastodon/authorize`, { instanceUrl: fake.url });
       assert.equal(res.statusCode, 400);
       assert.match(res.data.error.message, /127\.0\.0\.1/);
+      assert.equal(res.data.error.field, 'instanceUrl');
       assert.equal(fake.requests.length, 0);
       assert.equal((await t.deps.db.select().from(mastodonApps)).length, 0);
       assert.equal((await t.deps.db.select().from(oauthStates)).length, 0);
@@ -215,6 +216,7 @@ describe('channels: bad input and the SSRF guard', () => {
     const res = await owner.post(`/api/workspaces/${wid}/channels/bluesky`, { handle: 'alice.bsky.social', appPassword: 'my real password' });
     assert.equal(res.statusCode, 400);
     assert.match(res.data.error.message, /app password/);
+    assert.equal(res.data.error.field, 'appPassword');
     assert.equal((await t.deps.db.select().from(channels)).length, 0);
   });
 
@@ -222,5 +224,6 @@ describe('channels: bad input and the SSRF guard', () => {
     const res = await owner.post(`/api/workspaces/${wid}/channels/bluesky`, { handle: 'alice.test', appPassword: 'abcd-efgh-ijkl-mnop', pdsUrl: 'http://127.0.0.1:9/' });
     assert.equal(res.statusCode, 400);
     assert.match(res.data.error.message, /127\.0\.0\.1/);
+    assert.equal(res.data.error.field, 'pdsUrl');
   });
 });
