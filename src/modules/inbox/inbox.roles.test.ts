@@ -108,6 +108,26 @@ describe('inbox, moderation and relay routes per role', () => {
     assert.equal(table.size, routes.length);
   });
 
+  test('ids of another workspace answer 404 inside one\'s own workspace (no data, no change)', async () => {
+    const other = await workspaceWithEveryRole(t);
+    const ch = await makeOfflineChannel(t.deps, other.ws.id);
+    const res = await ingestInteractions(t.deps, ch, [interaction({ remoteId: 'b1', root: 'pb', inReplyTo: 'pb' })], { afterIngest: false });
+    const [msg] = await t.deps.db.select().from(messages).where(eq(messages.id, res.messageIds[0]!));
+    const own = routes[0]!.url.split('/inbox/')[0]!;
+    const owner = people.owner.client;
+    const conv = res.conversationIds[0]!;
+    assert.equal((await owner.get(`${own}/inbox/conversations/${conv}`)).statusCode, 404);
+    assert.equal((await owner.patch(`${own}/inbox/conversations/${conv}`, { status: 'closed' })).statusCode, 404);
+    assert.equal((await owner.post(`${own}/inbox/conversations/bulk`, { ids: [conv], change: { status: 'closed' } })).statusCode, 404);
+    assert.equal((await owner.post(`${own}/inbox/conversations/${conv}/replies`, { text: 'x' })).statusCode, 404);
+    assert.equal((await owner.post(`${own}/inbox/messages/${msg!.id}/moderate`, { action: 'hide' })).statusCode, 404);
+    assert.equal((await owner.get(`${own}/contacts/${msg!.contactId}`)).statusCode, 404);
+    const list = await owner.get(`${own}/inbox/conversations?status=open,pending,snoozed,closed&limit=100`);
+    assert.ok(!list.data.conversations.some((c: { id: string }) => c.id === conv));
+    const [still] = await t.deps.db.select().from(messages).where(eq(messages.id, msg!.id));
+    assert.equal(still!.hidden, false);
+  });
+
   for (const role of ROLES) {
     test(`${role}: allowed routes are not refused; the others answer 403`, async () => {
       const client = people[role as Role].client;
