@@ -175,6 +175,15 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
         if (r.inserted) createdConversations.push(r.id);
       }
     }
+    if (createdConversations.length > 0) {
+      // The original post as context: when the thread's root is a post published from Passerelle
+      // (the publishing module's variants keep the remote id), its text and link.
+      await tx.execute(sql`
+        UPDATE conversations c SET context = jsonb_build_object('remoteId', v.remote_id, 'url', v.remote_url, 'text', v.text, 'authorHandle', ch.handle)
+        FROM post_variants v, channels ch
+        WHERE c.id = ANY(${sql.param(createdConversations)}::uuid[]) AND v.channel_id = c.channel_id AND v.state = 'published'
+          AND v.remote_id = c.root_remote_id AND ch.id = c.channel_id AND c.context->>'text' IS NULL`);
+    }
     const convOf = (item: Interaction) => {
       const r = resolved.get(item.remoteId)!;
       return 'conversationId' in r ? r.conversationId : convByKey.get(r.threadKey)!;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { FakeMastodon } from '../../connectors/mastodon/fake-mastodon.ts';
-import { contactIdentities, conversations, inboxChannelState, messages } from '../../db/schema/index.ts';
+import { contactIdentities, conversations, inboxChannelState, messages, posts, postVariants } from '../../db/schema/index.ts';
 import { startTestApp, type Client, type TestApp } from '../../../test/support/app.ts';
 import { workspaceWithEveryRole } from '../../../test/support/factories.ts';
 import { interaction, makeMastodonChannel, makeOfflineChannel } from '../../../test/support/factories.inbox.ts';
@@ -140,6 +140,15 @@ describe('inbox ingest', () => {
     } finally {
       await fake.stop();
     }
+  });
+
+  test('comments under a post published from Passerelle show that post as context', async () => {
+    const ch = await makeOfflineChannel(t.deps, wid);
+    const [post] = await t.deps.db.insert(posts).values({ workspaceId: wid, title: 'Launch' }).returning();
+    await t.deps.db.insert(postVariants).values({ workspaceId: wid, postId: post!.id, channelId: ch.id, text: 'Notre nouvelle collection est en ligne', state: 'published', remoteId: 'our-post-7', remoteUrl: 'https://example.social/p/7' });
+    await ingestInteractions(t.deps, ch, [interaction({ remoteId: 'cx1', root: 'our-post-7', inReplyTo: 'our-post-7' })], { afterIngest: false });
+    const [conv] = await t.deps.db.select().from(conversations).where(eq(conversations.channelId, ch.id));
+    assert.deepEqual(conv!.context, { remoteId: 'our-post-7', url: 'https://example.social/p/7', text: 'Notre nouvelle collection est en ligne', authorHandle: ch.handle });
   });
 
   test('remote text is stored as text: markup arrives as characters, not HTML', async () => {
