@@ -61,7 +61,7 @@ export type SchedulerOptions = {
 };
 
 export const DEFAULT_OPTIONS: SchedulerOptions = {
-  batchSize: 50, concurrency: 32, perChannel: 4, publishTimeoutMs: 15_000, heartbeatStaleMs: 5_000, heartbeatEveryMs: 1_000, maxClaimMs: 10 * 60_000,
+  batchSize: 50, concurrency: 32, perChannel: 2, publishTimeoutMs: 15_000, heartbeatStaleMs: 5_000, heartbeatEveryMs: 1_000, maxClaimMs: 10 * 60_000,
   idlePollMs: 1_000, reconcileDelayMs: 10_000, maxTransientAttempts: 5, maxReconcileAttempts: 8, idempotencyWindowMs: 50 * 60_000,
 };
 
