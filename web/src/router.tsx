@@ -12,7 +12,13 @@ import { AcceptInvitationPage } from './routes/invite/AcceptInvitationPage.tsx';
 import { NewWorkspacePage } from './routes/workspaces/NewWorkspacePage.tsx';
 import { Shell } from './routes/shell/Shell.tsx';
 import { CalendarPage } from './routes/calendar/CalendarPage.tsx';
-import { ComposePage } from './routes/compose/ComposePage.tsx';
+import { ComposePage, composeSearch } from './routes/compose/ComposePage.tsx';
+import { ApprovalsPage } from './routes/approvals/ApprovalsPage.tsx';
+import { PostDetailPage } from './routes/publishing/PostDetailPage.tsx';
+import { MediaLibraryPage } from './routes/publishing/MediaLibrary.tsx';
+import { ImportPage } from './routes/publishing/ImportPage.tsx';
+import { CharterSettings } from './routes/publishing/CharterSettings.tsx';
+import { PlanSettings } from './routes/publishing/PlanSettings.tsx';
 import { InboxPage } from './routes/inbox/InboxPage.tsx';
 import { ListeningPage } from './routes/listening/ListeningPage.tsx';
 import { AnalyticsPage } from './routes/analytics/AnalyticsPage.tsx';
@@ -122,7 +128,16 @@ const shellIndexRoute = createRoute({
 });
 
 const calendarRoute = createRoute({ getParentRoute: () => shellRoute, path: 'calendar', component: CalendarPage });
-const composeRoute = createRoute({ getParentRoute: () => shellRoute, path: 'compose', component: ComposePage });
+const composeRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: 'compose',
+  validateSearch: (search: Record<string, unknown>) => composeSearch(search),
+  component: ComposePage,
+});
+const approvalsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'approvals', component: ApprovalsPage });
+const postRoute = createRoute({ getParentRoute: () => shellRoute, path: 'posts/$id', component: PostDetailPage });
+const mediaRoute = createRoute({ getParentRoute: () => shellRoute, path: 'media', component: MediaLibraryPage });
+const importRoute = createRoute({ getParentRoute: () => shellRoute, path: 'import', component: ImportPage });
 const inboxRoute = createRoute({ getParentRoute: () => shellRoute, path: 'inbox', component: InboxPage });
 const listeningRoute = createRoute({ getParentRoute: () => shellRoute, path: 'listening', component: ListeningPage });
 const analyticsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'analytics', component: AnalyticsPage });
@@ -158,6 +173,8 @@ const settingsChannelRoute = createRoute({
   path: 'channels/$id',
   component: ChannelTestPage,
 });
+const settingsCharterRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'charter', component: CharterSettings });
+const settingsPlanRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'plan', component: PlanSettings });
 const settingsProfileRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'profile',
@@ -176,6 +193,10 @@ const routeTree = rootRoute.addChildren([
     shellIndexRoute,
     calendarRoute,
     composeRoute,
+    approvalsRoute,
+    postRoute,
+    mediaRoute,
+    importRoute,
     inboxRoute,
     listeningRoute,
     analyticsRoute,
@@ -185,6 +206,8 @@ const routeTree = rootRoute.addChildren([
       settingsMembersRoute,
       settingsChannelsRoute,
       settingsChannelRoute,
+      settingsCharterRoute,
+      settingsPlanRoute,
       settingsTokensRoute,
       settingsAuditRoute,
       settingsProfileRoute,

@@ -8,6 +8,8 @@ const SECTIONS = [
   { key: 'workspace', to: '/w/$wid/settings/workspace', adminOnly: false },
   { key: 'members', to: '/w/$wid/settings/members', adminOnly: false },
   { key: 'channels', to: '/w/$wid/settings/channels', adminOnly: false },
+  { key: 'charter', to: '/w/$wid/settings/charter', adminOnly: false, label: 'publishing.charter.tab' },
+  { key: 'plan', to: '/w/$wid/settings/plan', adminOnly: false, label: 'publishing.plan.tab' },
   { key: 'tokens', to: '/w/$wid/settings/tokens', adminOnly: true },
   { key: 'audit', to: '/w/$wid/settings/audit', adminOnly: true },
   { key: 'profile', to: '/w/$wid/settings/profile', adminOnly: false },
@@ -40,7 +42,7 @@ export function SettingsLayout() {
         <Tabs.List aria-label={t('settings.sections')}>
           {sections.map((section) => (
             <Tabs.Tab key={section.key} value={section.key}>
-              {t(section.key === 'channels' ? 'channels.tab' : `settings.${section.key}.tab`)}
+              {t('label' in section ? section.label : section.key === 'channels' ? 'channels.tab' : `settings.${section.key}.tab`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>

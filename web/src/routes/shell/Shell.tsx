@@ -14,6 +14,7 @@ import {
   ListeningIcon,
   SettingsIcon,
 } from '../../components/icons.tsx';
+import { ApprovalsIcon, MediaIcon } from '../publishing/icons.tsx';
 import { rememberWorkspace } from '../../lib/last-workspace.ts';
 import { NotificationsBell } from './NotificationsBell.tsx';
 import { UserMenu } from './UserMenu.tsx';
@@ -24,6 +25,8 @@ import { useWorkspaceEvents } from './useWorkspaceEvents.ts';
 const AREAS = [
   { path: 'calendar', to: '/w/$wid/calendar', icon: CalendarIcon },
   { path: 'compose', to: '/w/$wid/compose', icon: ComposeIcon },
+  { path: 'approvals', to: '/w/$wid/approvals', icon: ApprovalsIcon },
+  { path: 'media', to: '/w/$wid/media', icon: MediaIcon },
   { path: 'inbox', to: '/w/$wid/inbox', icon: InboxIcon },
   { path: 'listening', to: '/w/$wid/listening', icon: ListeningIcon },
   { path: 'analytics', to: '/w/$wid/analytics', icon: AnalyticsIcon },
@@ -93,7 +96,7 @@ export function Shell() {
                 key={path}
                 to={to}
                 params={{ wid }}
-                label={t(`nav.${path}`)}
+                label={t(path === 'approvals' || path === 'media' ? `publishing.nav.${path}` : `nav.${path}`)}
                 leftSection={<Icon />}
                 active={pathname.startsWith(`/w/${wid}/${path}`)}
                 aria-current={pathname.startsWith(`/w/${wid}/${path}`) ? 'page' : undefined}

@@ -53,6 +53,12 @@ export function useWorkspaceEvents(wid: string | null): void {
           // Settings → Channels and the channel test pages (key: routes/settings/channels/channels-api.ts).
           void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'channels'] });
           break;
+        case 'post.changed':
+        case 'posts.changed':
+        case 'charter.changed':
+          // Composer, calendar, approvals and post pages (key: routes/publishing/publishing-api.ts).
+          void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'publishing'] });
+          break;
         default:
           break;
       }
