@@ -20,6 +20,12 @@ import { ImportPage } from './routes/publishing/ImportPage.tsx';
 import { CharterSettings } from './routes/publishing/CharterSettings.tsx';
 import { PlanSettings } from './routes/publishing/PlanSettings.tsx';
 import { InboxPage } from './routes/inbox/InboxPage.tsx';
+import { ContactProfilePage } from './routes/contacts/ContactProfilePage.tsx';
+import { ContactsPage } from './routes/contacts/ContactsPage.tsx';
+import { GuardSettingsPage, SlaSettings } from './routes/inbox/InboxSettings.tsx';
+import { RelaySettings } from './routes/inbox/RelaySettings.tsx';
+import { SavedRepliesSettings } from './routes/inbox/SavedRepliesSettings.tsx';
+import { ModerationSettings } from './routes/moderation/ModerationSettings.tsx';
 import { ListeningPage } from './routes/listening/ListeningPage.tsx';
 import { AnalyticsPage } from './routes/analytics/AnalyticsPage.tsx';
 import { SettingsLayout } from './routes/settings/SettingsLayout.tsx';
@@ -138,7 +144,15 @@ const approvalsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'ap
 const postRoute = createRoute({ getParentRoute: () => shellRoute, path: 'posts/$id', component: PostDetailPage });
 const mediaRoute = createRoute({ getParentRoute: () => shellRoute, path: 'media', component: MediaLibraryPage });
 const importRoute = createRoute({ getParentRoute: () => shellRoute, path: 'import', component: ImportPage });
-const inboxRoute = createRoute({ getParentRoute: () => shellRoute, path: 'inbox', component: InboxPage });
+const inboxRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: 'inbox',
+  // `c`: the open conversation (links from contacts, the moderation log, notifications).
+  validateSearch: (search: Record<string, unknown>): { c?: string } => (typeof search.c === 'string' ? { c: search.c } : {}),
+  component: InboxPage,
+});
+const contactsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts', component: ContactsPage });
+const contactRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts/$cid', component: ContactProfilePage });
 const listeningRoute = createRoute({ getParentRoute: () => shellRoute, path: 'listening', component: ListeningPage });
 const analyticsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'analytics', component: AnalyticsPage });
 
@@ -173,6 +187,11 @@ const settingsChannelRoute = createRoute({
   path: 'channels/$id',
   component: ChannelTestPage,
 });
+const settingsModerationRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'moderation', component: ModerationSettings });
+const settingsSlaRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'sla', component: SlaSettings });
+const settingsGuardRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'reply-guard', component: GuardSettingsPage });
+const settingsRelayRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'relay', component: RelaySettings });
+const settingsSavedRepliesRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'saved-replies', component: SavedRepliesSettings });
 const settingsCharterRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'charter', component: CharterSettings });
 const settingsPlanRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'plan', component: PlanSettings });
 const settingsProfileRoute = createRoute({
@@ -198,6 +217,8 @@ const routeTree = rootRoute.addChildren([
     mediaRoute,
     importRoute,
     inboxRoute,
+    contactsRoute,
+    contactRoute,
     listeningRoute,
     analyticsRoute,
     settingsRoute.addChildren([
@@ -210,6 +231,11 @@ const routeTree = rootRoute.addChildren([
       settingsPlanRoute,
       settingsTokensRoute,
       settingsAuditRoute,
+      settingsModerationRoute,
+      settingsSlaRoute,
+      settingsGuardRoute,
+      settingsRelayRoute,
+      settingsSavedRepliesRoute,
       settingsProfileRoute,
     ]),
   ]),

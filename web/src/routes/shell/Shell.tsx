@@ -14,6 +14,7 @@ import {
   ListeningIcon,
   SettingsIcon,
 } from '../../components/icons.tsx';
+import { ContactsIcon } from '../contacts/ContactsIcon.tsx';
 import { ApprovalsIcon, MediaIcon } from '../publishing/icons.tsx';
 import { rememberWorkspace } from '../../lib/last-workspace.ts';
 import { NotificationsBell } from './NotificationsBell.tsx';
@@ -28,6 +29,7 @@ const AREAS = [
   { path: 'approvals', to: '/w/$wid/approvals', icon: ApprovalsIcon },
   { path: 'media', to: '/w/$wid/media', icon: MediaIcon },
   { path: 'inbox', to: '/w/$wid/inbox', icon: InboxIcon },
+  { path: 'contacts', to: '/w/$wid/contacts', icon: ContactsIcon },
   { path: 'listening', to: '/w/$wid/listening', icon: ListeningIcon },
   { path: 'analytics', to: '/w/$wid/analytics', icon: AnalyticsIcon },
   { path: 'settings', to: '/w/$wid/settings', icon: SettingsIcon },
@@ -96,7 +98,7 @@ export function Shell() {
                 key={path}
                 to={to}
                 params={{ wid }}
-                label={t(path === 'approvals' || path === 'media' ? `publishing.nav.${path}` : `nav.${path}`)}
+                label={t(path === 'contacts' ? 'inbox.contacts.nav' : path === 'approvals' || path === 'media' ? `publishing.nav.${path}` : `nav.${path}`)}
                 leftSection={<Icon />}
                 active={pathname.startsWith(`/w/${wid}/${path}`)}
                 aria-current={pathname.startsWith(`/w/${wid}/${path}`) ? 'page' : undefined}

@@ -53,6 +53,15 @@ export function useWorkspaceEvents(wid: string | null): void {
           // Settings → Channels and the channel test pages (key: routes/settings/channels/channels-api.ts).
           void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'channels'] });
           break;
+        case 'inbox.message.created':
+        case 'inbox.conversation.updated':
+          // The inbox, contacts, moderation and relay screens (keys: routes/inbox/inbox-api.ts).
+          void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'inbox'] });
+          break;
+        case 'inbox.presence':
+          // Who is viewing or typing in a conversation: the open conversation listens (routes/inbox/usePresence.ts).
+          window.dispatchEvent(new CustomEvent('passerelle:inbox.presence', { detail: event.payload }));
+          break;
         case 'post.changed':
         case 'posts.changed':
         case 'charter.changed':
