@@ -189,7 +189,7 @@ class Emulator {
 
 type RunResult = {
   variants: number; published: number; duplicates: number; lost: number; unknown: number; reconciled: number; flagged: number;
-  lateness_ms: { p50: number; p99: number; max: number }; drain_s: number; workers: number; killed: boolean; rate_limited_answers: number; slow_answers: number;
+  lateness_ms: { p50: number; p99: number; max: number }; drain_s: number; workers: number; killed: boolean; rate_limited_answers: number; slow_answers: number; flagged_reasons?: Record<string, number>;
 };
 
 function adminUrl(): string {
@@ -284,7 +284,8 @@ async function run(emulator: Emulator, opts: { workers: number; kill: boolean })
       if (r.rows[0].done >= VARIANTS) { finishedAt = Date.now(); break; }
       if (Date.now() > deadline) { finishedAt = Date.now(); break; }
     }
-    const db = (await client.query(`SELECT id, state, remote_id, unknown_at IS NOT NULL AS was_unknown FROM post_variants`)).rows as { id: string; state: string; remote_id: string | null; was_unknown: boolean }[];
+    const db = (await client.query(`SELECT id, state, remote_id, unknown_at IS NOT NULL AS was_unknown, error_code FROM post_variants`)).rows as { id: string; state: string; remote_id: string | null; was_unknown: boolean; error_code: string | null }[];
+    const flaggedReasons: Record<string, number> = {};
     // What the network received, per variant (the idempotency key is "<variant id>:<version>:<part>").
     const perVariant = new Map<string, Status[]>();
     for (const s of emulator.statuses.values()) {
@@ -298,7 +299,11 @@ async function run(emulator: Emulator, opts: { workers: number; kill: boolean })
       if (v.state === 'published' && remote.length > 0 && remote.some((s) => s.id === v.remote_id)) {
         published++;
         if (v.was_unknown) reconciled++;
-      } else if (v.state === 'failed' || v.state === 'unknown') flagged++;
+      } else if (v.state === 'failed' || v.state === 'unknown') {
+        flagged++;
+        const why = `${v.state}:${v.error_code ?? ''}`;
+        flaggedReasons[why] = (flaggedReasons[why] ?? 0) + 1;
+      }
       else lost++;
     }
     const duplicates = [...perVariant.entries()].filter(([k, list]) => k !== 'none' && list.length > 1).reduce((a, [, list]) => a + list.length - 1, 0);
@@ -318,7 +323,7 @@ async function run(emulator: Emulator, opts: { workers: number; kill: boolean })
       variants: VARIANTS, published, duplicates, lost, unknown, reconciled, flagged,
       lateness_ms: { p50: Math.round(pct(lateness, 50)), p99: Math.round(pct(lateness, 99)), max: Math.round(lateness.at(-1) ?? 0) },
       drain_s: +((finishedAt - due) / 1000).toFixed(2), workers: opts.workers, killed: opts.kill,
-      rate_limited_answers: emulator.rateLimited, slow_answers: emulator.slowIds.size,
+      rate_limited_answers: emulator.rateLimited, slow_answers: emulator.slowIds.size, flagged_reasons: flaggedReasons,
     };
   } finally {
     for (const c of children) c.kill(process.env.BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL');
