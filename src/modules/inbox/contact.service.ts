@@ -50,7 +50,7 @@ export async function listContacts(ctx: Ctx, q: { q?: string | undefined; tag?: 
     if (!t || !id || Number.isNaN(Date.parse(t))) throw new AppError('validation_failed', 'The cursor is not valid.', 'query.cursor');
     where.push(sql`(${contacts.lastSeenAt}, ${contacts.id}) < (${t}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await ctx.db.select().from(contacts).where(and(...where)).orderBy(desc(contacts.lastSeenAt), desc(contacts.id)).limit(q.limit + 1);
+  const rows = await ctx.db.select().from(contacts).where(and(...where)).orderBy(sql`${contacts.lastSeenAt} DESC NULLS LAST`, desc(contacts.id)).limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

@@ -71,7 +71,9 @@ export function listSql(workspaceId: string, f: InboxFilters, me: string | null,
       ? sql`(c.last_message_at, c.id) > (${cursor.t}::timestamptz, ${cursor.id}::uuid)`
       : sql`(c.last_message_at, c.id) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)`);
   }
-  const order = asc ? sql`c.last_message_at ASC, c.id ASC` : sql`c.last_message_at DESC, c.id DESC`;
+  // The indexes are declared DESC NULLS LAST (drizzle's desc()): the ORDER BY must say the same to use them
+  // (both columns are NOT NULL, so the NULLS clause changes nothing else).
+  const order = asc ? sql`c.last_message_at ASC NULLS FIRST, c.id ASC NULLS FIRST` : sql`c.last_message_at DESC NULLS LAST, c.id DESC NULLS LAST`;
   return sql`
     SELECT c.*, u.name AS assignee_name,
       k.display_name AS contact_name, k.primary_handle AS contact_handle, k.avatar_url AS contact_avatar, k.followers AS contact_followers,
@@ -82,9 +84,14 @@ export function listSql(workspaceId: string, f: InboxFilters, me: string | null,
     ORDER BY ${order}`;
 }
 
-/** Conversations per status under the same filters (the status filter itself left out). */
+/**
+ * Conversations per status under the same filters (the status filter itself left out): one count per
+ * status, so each is an index(-only) scan on (workspace_id, status, …) rather than a scan of the table.
+ */
 export function countsSql(workspaceId: string, f: InboxFilters, me: string | null): SQL {
-  return sql`SELECT c.status, count(*)::int AS n FROM conversations c WHERE ${sql.join(filterConditions(workspaceId, f, me, false), sql` AND `)} GROUP BY c.status`;
+  const where = sql.join(filterConditions(workspaceId, f, me, false), sql` AND `);
+  return sql`SELECT s.status, (SELECT count(*) FROM conversations c WHERE c.status = s.status AND ${where})::int AS n
+    FROM unnest(ARRAY['open', 'pending', 'snoozed', 'closed']) AS s(status)`;
 }
 
 /** Messages of one conversation, oldest first. */

@@ -35,7 +35,7 @@ describe('inbox conversations', () => {
       const ch = i < 5 ? a : b;
       const res = await ingestInteractions(t.deps, ch, [interaction({
         remoteId: `c${i}`, root: `post${i}`, inReplyTo: `post${i}`, createdAt: new Date(Date.UTC(2026, 2, 1, 10, i)),
-        text: i === 3 ? 'Je suis furieux, c\'est une honte, service déplorable' : `Message numéro ${i}`,
+        text: i === 3 ? 'Service horrible, je suis très déçu et en colère, plus jamais' : `Message numéro ${i}`,
       })], { afterIngest: false });
       ids.push(res.conversationIds[0]!);
     }
