@@ -40,18 +40,28 @@ export function CharterSettings() {
   const [toneNotes, setToneNotes] = useState('');
   const [rules, setRules] = useState<Required<CharterRules>>(defaults());
   const canEdit = may(role, 'charter.manage');
+  const [loaded, setLoaded] = useState(false);
+  // Filled once from the server; later refetches (another tab saving) must not wipe what is being typed.
   useEffect(() => {
-    if (charter.data) {
+    if (charter.data && !loaded) {
+      setLoaded(true);
       setToneNotes(charter.data.toneNotes);
       setRules({ ...defaults(), ...charter.data.rules } as Required<CharterRules>);
     }
-  }, [charter.data]);
+  }, [charter.data, loaded]);
   const save = useMutation({
     mutationFn: () => publishingApi.saveCharter(workspace.id, { toneNotes, rules }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: pubKeys.all(workspace.id) }),
   });
   const set = <K extends keyof CharterRules>(key: K, patch: Partial<Required<CharterRules>[K]>) => setRules((r) => ({ ...r, [key]: { ...r[key], ...patch } }));
 
+  if (!loaded) {
+    return (
+      <Section title={t('publishing.charter.title')} description={t('publishing.charter.description')}>
+        {charter.error ? <ErrorAlert error={charter.error} /> : <Text size="sm" c="dimmed">{t('common.loading')}</Text>}
+      </Section>
+    );
+  }
   return (
     <Section title={t('publishing.charter.title')} description={t('publishing.charter.description')}>
       {!canEdit ? <Text size="sm" c="dimmed">{t('publishing.charter.readOnly')}</Text> : null}

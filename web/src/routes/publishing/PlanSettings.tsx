@@ -20,9 +20,14 @@ export function PlanSettings() {
   const channels = useChannels(workspace.id).data?.channels ?? [];
   const [slots, setSlots] = useState<PlanSlot[]>([]);
   const canEdit = may(role, 'charter.manage');
+  const [loaded, setLoaded] = useState(false);
+  // Filled once from the server; later refetches must not wipe what is being edited.
   useEffect(() => {
-    if (plan.data) setSlots(plan.data.slots);
-  }, [plan.data]);
+    if (plan.data && !loaded) {
+      setLoaded(true);
+      setSlots(plan.data.slots);
+    }
+  }, [plan.data, loaded]);
   const save = useMutation({
     mutationFn: () => publishingApi.savePlan(workspace.id, slots),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: pubKeys.all(workspace.id) }),
@@ -33,7 +38,8 @@ export function PlanSettings() {
   return (
     <Stack gap="lg">
       <Section title={t('publishing.plan.title')} description={t('publishing.plan.description', { zone: workspace.timezone })}>
-        {slots.length === 0 ? <Text size="sm" c="dimmed">{t('publishing.plan.empty')}</Text> : null}
+        {!loaded ? <Text size="sm" c="dimmed">{t('common.loading')}</Text> : null}
+        {loaded && slots.length === 0 ? <Text size="sm" c="dimmed">{t('publishing.plan.empty')}</Text> : null}
         {slots.map((slot, i) => (
           <Group key={i} align="flex-end" gap="sm" data-testid="plan-slot" wrap="wrap">
             <Select
@@ -62,7 +68,7 @@ export function PlanSettings() {
           </Group>
         ))}
         <ErrorAlert error={save.error} />
-        {canEdit ? (
+        {canEdit && loaded ? (
           <Group justify="space-between">
             <Button variant="default" disabled={channels.length === 0} onClick={() => setSlots((all) => [...all, { channelId: channels[0]!.id, weekdays: [2, 3, 4], time: '09:00', label: '' }])}>
               {t('publishing.plan.add')}
