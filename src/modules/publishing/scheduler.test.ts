@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { FakeMastodon } from '../../connectors/mastodon/fake-mastodon.ts';
 import { getConnector } from '../../connectors/registry.ts';
 import { channels, notifications, postVariants, posts } from '../../db/schema/index.ts';
@@ -114,6 +114,28 @@ describe('scheduler (exactly-once)', () => {
     assert.equal(v.state, 'published');
     assert.equal(fake.statusesOf(account.id).length, 1);
     assert.equal(v.remoteId, fake.statusesOf(account.id)[0]!.id);
+  });
+
+  test('a worker whose database session ended (a killed process) has its claims swept at once; a live one keeps them', async () => {
+    const { channel } = await makeMastodonChannel(t.deps, wid, fake);
+    const { variants } = await makeScheduledPost(t.deps, wid, [channel.id], { text: 'Tué net', dueAt: clock.now });
+    const victim = scheduler();
+    await victim.register();
+    const [claimed] = await victim.claim(10);
+    assert.equal(claimed?.id, variants[0]!.id);
+    const survivor = scheduler();
+    await survivor.register();
+    assert.equal(await survivor.sweepStale(), 0, 'its heartbeat is fresh and its liveness lock held');
+    // What SIGKILL does to the victim's connections: PostgreSQL ends its session and releases its locks.
+    await t.deps.db.execute(sql`SELECT pg_terminate_backend(l.pid) FROM pg_locks l
+      WHERE l.locktype = 'advisory' AND l.objid = hashtext(${victim.id})::oid AND l.objsubid = 2`);
+    for (let i = 0; i < 50 && (await survivor.sweepStale()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await variant(claimed!.id)).state, 'unknown', 'swept without the clock moving');
+    // The network never received it: reconciliation proves that, and it is published under the same key.
+    assert.equal(await survivor.reconcileDue(), 1);
+    assert.equal((await variant(claimed!.id)).state, 'scheduled');
+    assert.equal(await survivor.drain(), 1);
+    assert.equal((await variant(claimed!.id)).state, 'published');
   });
 
   test('a publish that times out becomes unknown, then reconciliation finds it published', async () => {

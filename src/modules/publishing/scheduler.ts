@@ -43,7 +43,7 @@ export type SchedulerOptions = {
   perChannel: number;
   /** HTTP budget of one publish request; past it the outcome is unknown. */
   publishTimeoutMs: number;
-  /** A worker whose heartbeat is older than this is dead: its claims are stale. */
+  /** A worker whose heartbeat is older than this is presumed stuck: its claims are stale (a dead one is seen at once through its liveness lock). */
   heartbeatStaleMs: number;
   heartbeatEveryMs: number;
   /** A claim older than this is stale even if its worker still beats (a stuck request). */
@@ -60,8 +60,11 @@ export type SchedulerOptions = {
   idempotencyWindowMs: number;
 };
 
+/** First key of the workers' liveness advisory locks (the second is hashtext(worker id)): "PS". */
+const LIVENESS_LOCK_SPACE = 0x5053;
+
 export const DEFAULT_OPTIONS: SchedulerOptions = {
-  batchSize: 50, concurrency: 32, perChannel: 2, publishTimeoutMs: 15_000, heartbeatStaleMs: 5_000, heartbeatEveryMs: 1_000, maxClaimMs: 10 * 60_000,
+  batchSize: 50, concurrency: 32, perChannel: 2, publishTimeoutMs: 15_000, heartbeatStaleMs: 15_000, heartbeatEveryMs: 1_000, maxClaimMs: 10 * 60_000,
   idlePollMs: 1_000, reconcileDelayMs: 10_000, maxTransientAttempts: 5, maxReconcileAttempts: 8, idempotencyWindowMs: 50 * 60_000,
 };
 
@@ -104,6 +107,8 @@ export class Scheduler {
   #wake: (() => void) | null = null;
   #listener: pg.PoolClient | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
+  /** The connection holding this worker's liveness lock (see `register`). */
+  #liveness: pg.Client | null = null;
   #charters = new Map<string, { at: number; rules: CharterRules }>();
   #channelCache = new Map<string, { at: number; row: ChannelRow }>();
   readonly #pending = new Map<string, Set<string>>();
@@ -119,11 +124,27 @@ export class Scheduler {
     return this.#inFlight;
   }
 
-  /** Registers this worker (heartbeat) so that other workers can tell its claims are alive. */
+  /**
+   * Registers this worker so that other workers can tell its claims are alive: a heartbeat row, and a
+   * session-level advisory lock held on a dedicated connection for the worker's whole life. When the
+   * process dies (even by SIGKILL) its connection closes and PostgreSQL releases the lock at once, so
+   * other workers see its claims as stale within one sweep instead of waiting for the heartbeat to age.
+   */
   async register(): Promise<void> {
     const now = this.deps.clock();
     await this.deps.db.insert(schedulerWorkers).values({ id: this.id, startedAt: now, heartbeatAt: now })
       .onConflictDoUpdate({ target: schedulerWorkers.id, set: { heartbeatAt: now } });
+    if (!this.#liveness) {
+      // Its own connection, outside the pool: it lives as long as the worker, and must not keep the
+      // process (or a pool shutting down) waiting — hence the unref'd socket.
+      const pool = (this.deps.db as unknown as { $client: pg.Pool }).$client;
+      const client = new pg.Client({ ...pool.options, application_name: 'passerelle-scheduler-liveness' });
+      client.on('error', () => { this.#liveness = null; });
+      await client.connect();
+      (client as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
+      await client.query(`SELECT pg_advisory_lock(${LIVENESS_LOCK_SPACE}, hashtext($1))`, [this.id]);
+      this.#liveness = client;
+    }
   }
 
   async beat(): Promise<void> {
@@ -165,6 +186,10 @@ export class Scheduler {
       this.#listener = null;
     }
     await this.deps.db.delete(schedulerWorkers).where(eq(schedulerWorkers.id, this.id)).catch(() => {});
+    if (this.#liveness) {
+      await this.#liveness.end().catch(() => {}); // closing the session releases the lock
+      this.#liveness = null;
+    }
   }
 
   wake(): void {
@@ -521,8 +546,11 @@ export class Scheduler {
     const rows = await this.deps.db.update(postVariants).set({
       state: 'unknown', errorCode: 'stale_claim', unknownAt: now, reconcileAt: now, updatedAt: now,
       error: 'The worker publishing this stopped before recording the outcome; checking with the network.',
-    }).where(sql`${postVariants.state} = 'publishing' AND (${postVariants.claimedAt} < ${tooOld} OR NOT EXISTS (
-        SELECT 1 FROM scheduler_workers w WHERE w.id = ${postVariants.claimedBy} AND w.heartbeat_at >= ${alive}))`)
+    }).where(sql`${postVariants.state} = 'publishing' AND (${postVariants.claimedAt} < ${tooOld}
+        OR NOT EXISTS (SELECT 1 FROM scheduler_workers w WHERE w.id = ${postVariants.claimedBy} AND w.heartbeat_at >= ${alive})
+        OR NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = ${LIVENESS_LOCK_SPACE}::oid AND l.objid = hashtext(${postVariants.claimedBy})::oid AND l.objsubid = 2))`)
       .returning({ id: postVariants.id });
     await this.deps.db.delete(schedulerWorkers).where(sql`${schedulerWorkers.heartbeatAt} < ${new Date(now.getTime() - 10 * this.opts.heartbeatStaleMs)}`);
     return rows.length;
