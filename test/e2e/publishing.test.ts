@@ -167,16 +167,20 @@ describe('publishing in the browser (two Mastodon channels on the contract fake)
 
   test('the editor drags the post to today on the calendar: the time changes, the post publishes once per channel', async () => {
     const page = await editor.newPage();
+    await page.setViewportSize({ width: 1400, height: 1600 }); // the whole month in view: the drag stays on screen
     await page.goto(`/w/${wid}/calendar`);
     const event = page.locator(`[data-post="${postId}"]`).first();
     await event.waitFor();
     await screenshot(page, 'publishing-calendar');
     const today = wall(new Date()).date;
     const target = page.locator(`[data-date="${today}"]`).first();
+    await event.scrollIntoViewIfNeeded();
     const from = (await event.boundingBox())!;
     const to = (await target.boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
+    await page.waitForTimeout(100);
     for (let i = 1; i <= 12; i++) {
       await page.mouse.move(from.x + from.width / 2 + ((to.x + to.width / 2 - (from.x + from.width / 2)) * i) / 12, from.y + from.height / 2 + ((to.y + to.height / 2 - (from.y + from.height / 2)) * i) / 12);
       await page.waitForTimeout(30);
