@@ -211,7 +211,7 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
     await page.goto(`/w/${wid}/settings/moderation`);
     const log = page.getByTestId('action-log');
     const row = log.getByRole('row').filter({ hasText: 'rule Insults' });
-    await row.getByText('Hide').waitFor();
+    await row.getByRole('link', { name: 'Hide' }).waitFor();
     await row.getByText('In Passerelle only').waitFor();
     await screenshot(page, 'moderation');
     await row.getByRole('button', { name: 'Undo' }).click();
