@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { authorize, can, isRole } from '../../platform/policy.ts';
 import { scope } from '../workspaces/workspace.service.ts';
 import { notifyPeople, wakeScheduler } from './outcome.notify.ts';
+import { assertPublishable } from './schedule.service.ts';
 import { approvalSteps, effectiveSteps, loadPosts, postRow, variantRows, type ApprovalStep, type PostRow } from './publishing.queries.ts';
 import type { PostOut } from './publishing.schema.ts';
 
@@ -73,6 +74,8 @@ export async function submitPost(ctx: Ctx, id: string): Promise<PostOut> {
     const variants = await variantRows(tx, ws.id, id);
     const ready = variants.filter((v) => v.state === 'draft' || (v.state === 'failed' && (v.parts as unknown[]).length === 0));
     if (ready.length === 0) throw new AppError('invalid_state', 'Nothing to submit: the post is not a draft.');
+    // Approvers should never be asked to approve what could not be published (over a limit, charter block).
+    await assertPublishable(tx, ws.id, ready);
     await tx.update(postVariants).set({ state: 'in_review', error: null, errorCode: null, updatedAt: ctx.clock() }).where(inArray(postVariants.id, ready.map((v) => v.id)));
     await startReview(ctx, tx, post, 'submitted');
     await audit(inTx(ctx, tx), { action: 'post.submit', targetType: 'post', targetId: id });

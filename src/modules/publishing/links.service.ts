@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { publicUrl } from '../../config/config.ts';
 import { detectSchemeLinks } from '../../connectors/text/detect.ts';
 import { linkClicks, postVariants, shortLinks } from '../../db/schema/index.ts';
@@ -8,8 +8,9 @@ import { actorUserId, inTx, type Ctx, type Deps } from '../../platform/context.t
 import { AppError } from '../../platform/errors.ts';
 import { authorize } from '../../platform/policy.ts';
 import { scope } from '../workspaces/workspace.service.ts';
-import { assertMayEdit } from './posts.service.ts';
-import { postRow, variantRow } from './publishing.queries.ts';
+import { startReview } from './approvals.service.ts';
+import { assertMayEdit, canPublish } from './posts.service.ts';
+import { approvalSteps, postRow, variantRow } from './publishing.queries.ts';
 
 /**
  * Short links through Passerelle's own redirect (`/l/<code>`): UTM parameters appended to the
@@ -93,9 +94,25 @@ export async function shortenVariantLinks(ctx: Ctx, variantId: string, utm: Utm)
     return out + text.slice(at);
   };
   const text = await rewrite(v.text);
-  const thread = [];
+  const thread: { text: string; media: unknown[] }[] = [];
   for (const p of v.thread as { text: string; media: unknown[] }[]) thread.push({ ...p, text: await rewrite(p.text) });
-  await ctx.db.update(postVariants).set({ text, thread, updatedAt: ctx.clock() }).where(eq(postVariants.id, variantId));
+  const changed = text !== v.text || JSON.stringify(thread) !== JSON.stringify(v.thread);
+  if (changed) {
+    await ctx.deps.db.transaction(async (tx) => {
+      const now = ctx.clock();
+      await tx.update(postVariants).set({ text, thread, updatedAt: now }).where(eq(postVariants.id, variantId));
+      // Like any edit: a post under review or approved goes back to the first approval step
+      // when the workspace needs approval for this author (the same rule as updatePost).
+      const needsApproval = (await approvalSteps(tx, ws.id)).length > 0 || !canPublish(ws.roles);
+      if (needsApproval && (v.state === 'in_review' || v.state === 'approved')) {
+        await tx.update(postVariants).set({ state: 'in_review', updatedAt: now })
+          .where(and(eq(postVariants.postId, v.postId), inArray(postVariants.state, ['in_review', 'approved'])));
+        await startReview(ctx, tx, await postRow(tx, ws.id, v.postId, true), 'edited');
+      }
+      await audit(inTx(ctx, tx), { action: 'variant.shorten_links', targetType: 'variant', targetId: variantId, after: { links: created.length } });
+      await ctx.deps.realtime.publish(tx, { workspaceId: ws.id, type: 'post.changed', payload: { id: v.postId } });
+    });
+  }
   return { text, thread, links: created };
 }
 

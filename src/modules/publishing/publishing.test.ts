@@ -70,6 +70,11 @@ describe('publishing API', () => {
     const sched = await editor.post(api(`/posts/${created.data.post.id}/schedule`), { mode: 'now' });
     assert.equal(sched.statusCode, 422);
     assert.equal(sched.data.error.code, 'charter_blocked');
+    const draft = await contributor.post(api('/posts'), { variants: [variant(big, 'Tout est gratuit')] });
+    const submit = await contributor.post(api(`/posts/${draft.data.post.id}/submit`));
+    assert.equal(submit.statusCode, 422, 'approvers are never asked to approve a blocked post');
+    assert.equal(submit.data.error.code, 'charter_blocked');
+    assert.equal((await contributor.get(api(`/posts/${draft.data.post.id}`))).data.post.status, 'draft');
     await editor.request('PUT', api('/charter'), { toneNotes: '', rules: {} });
   });
 
@@ -114,6 +119,20 @@ describe('publishing API', () => {
     assert.ok(again.data.post.variants.every((v: { state: string }) => v.state === 'scheduled'));
     const history = await contributor.get(api(`/posts/${postId}/approvals`));
     assert.deepEqual(history.data.history.map((h: { decision: string }) => h.decision), ['submitted', 'rejected', 'submitted', 'approved', 'edited', 'approved']);
+  });
+
+  test('shortening the links of an approved post is an edit: it goes back for approval', async () => {
+    const created = await contributor.post(api('/posts'), { variants: [variant(big, 'Voir https://example.com/offre')] });
+    const id = created.data.post.id;
+    await contributor.post(api(`/posts/${id}/submit`));
+    const approved = await editor.post(api(`/posts/${id}/approve`), {});
+    assert.equal(approved.data.post.variants[0].state, 'approved');
+    const short = await contributor.post(api(`/variants/${approved.data.post.variants[0].id}/shorten-links`), { utm: { source: 'mastodon' } });
+    assert.equal(short.statusCode, 200, short.body);
+    assert.match(short.data.text, /\/l\//);
+    const after = await contributor.get(api(`/posts/${id}`));
+    assert.equal(after.data.post.status, 'in_review');
+    assert.equal(after.data.post.variants[0].state, 'in_review');
   });
 
   test('the calendar shows it in the workspace time zone with plan suggestions; a drag reschedules it', async () => {

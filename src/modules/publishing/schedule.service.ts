@@ -28,7 +28,7 @@ async function slotsFor(tx: Tx, workspaceId: string, channelId: string) {
 }
 
 /** Network and charter checks before anything is scheduled: nothing that would fail is accepted. */
-async function assertPublishable(tx: Tx, workspaceId: string, variants: VariantRow[]): Promise<void> {
+export async function assertPublishable(tx: Tx, workspaceId: string, variants: VariantRow[]): Promise<void> {
   const channels = await channelsById(tx, workspaceId, variants.map((v) => v.channelId));
   const assets = await loadAssets(tx, workspaceId, [...new Set(variants.flatMap((v) => assetIds(contentOf(v))))], false);
   const charter = await loadCharter(tx, workspaceId);
