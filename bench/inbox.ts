@@ -231,12 +231,12 @@ async function main() {
       unclassified_main_load_per_s: plainCount ? Math.round(plainCount / (plainMs / 1000)) : null,
       batch_size: BATCH,
       vacuum_seconds_excluded: +(vacuumMs / 1000).toFixed(1),
-      autovacuum: (await db.execute<{ a: string }>(sql`SHOW autovacuum`)).rows[0]!.a,
+      autovacuum: (await db.execute<{ a: string }>(sql`SELECT current_setting('autovacuum') AS a`)).rows[0]!.a,
       replay_of_a_1000_page_ms: +replayMs.toFixed(1),
       replay_inserted: replay.inserted,
       queries: results,
       target: { p95_ms: 50, ingest_per_s: 5000 },
-      machine: { cpus: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: (await db.execute<{ v: string }>(sql`SHOW server_version`)).rows[0]!.v },
+      machine: { cpus: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: (await db.execute<{ v: string }>(sql`SELECT current_setting('server_version') AS v`)).rows[0]!.v },
       at: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(root, 'bench', 'results', 'inbox.json'), `${JSON.stringify(out, null, 2)}\n`);
