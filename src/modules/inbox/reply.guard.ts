@@ -6,6 +6,7 @@ import type { DbOrTx } from '../../platform/db.ts';
 import { authorize } from '../../platform/policy.ts';
 import { sentiment, toxicity } from '../insights/index.ts';
 import { findKeywords } from '../moderation/text.match.ts';
+import { loadCharter } from '../publishing/charter.service.ts';
 import { scope } from '../workspaces/workspace.service.ts';
 
 /**
@@ -14,8 +15,8 @@ import { scope } from '../workspaces/workspace.service.ts';
  * negative message from an account with a large audience). The workspace decides what a flag means:
  * warn, require a second person's approval, or delay sending with an undo.
  *
- * Integration point: the editorial charter of the publishing module is not read yet; its rules can be
- * merged into `charterPhrases()` when it lands. Until then the charter input is `forbidden_phrases`.
+ * The charter input is the guard's own `forbidden_phrases` plus the editorial charter's banned phrases
+ * (see `charterPhrases`).
  */
 
 export type GuardSettings = typeof replyGuardSettings.$inferSelect;
@@ -57,20 +58,28 @@ export async function saveGuardSettings(ctx: Ctx, input: Partial<Omit<GuardSetti
   });
 }
 
-/** The charter's phrases a reply must not contain. */
-function charterPhrases(settings: GuardSettings): string[] {
-  return settings.forbiddenPhrases;
+/**
+ * The phrases a reply must not contain: the guard's own list plus the banned phrases of the
+ * workspace's editorial charter (the publishing module's), whatever that rule's level — a reply is
+ * checked before it goes out, so a charter "warn" still deserves the guard's attention.
+ */
+export async function charterPhrases(db: DbOrTx, workspaceId: string, settings: GuardSettings): Promise<string[]> {
+  const charter = await loadCharter(db, workspaceId);
+  const banned = charter.rules.bannedPhrases;
+  const fromCharter = banned && banned.level !== 'off' ? banned.phrases : [];
+  return [...new Set([...settings.forbiddenPhrases, ...fromCharter])];
 }
 
 /** What the guard finds in a reply, given the message it answers. Empty when nothing is wrong. */
 export async function checkReply(
   settings: GuardSettings,
+  phrases: string[],
   text: string,
   situation: { sentiment: string | null; intents: string[]; authorFollowers: number | null },
 ): Promise<GuardReason[]> {
   const reasons: GuardReason[] = [];
-  const phrases = findKeywords(text, charterPhrases(settings));
-  if (phrases.length > 0) reasons.push({ code: 'charter', message: `The charter forbids: ${phrases.join(', ')}.` });
+  const found = findKeywords(text, phrases);
+  if (found.length > 0) reasons.push({ code: 'charter', message: `The charter forbids: ${found.join(', ')}.` });
   const tox = await toxicity(text, 'auto', { explain: false });
   if (!tox.fallback && (tox.score >= settings.toxicityThreshold || tox.profanity)) {
     reasons.push({ code: 'toxic', message: tox.profanity ? `The reply contains profanity (${tox.profaneWords.join(', ')}).` : `The reply reads as toxic (score ${tox.score.toFixed(2)}).` });

@@ -10,7 +10,7 @@ import { scope } from '../workspaces/workspace.service.ts';
 import { getConversationRow, recordEvent } from './conversation.service.ts';
 import { loadInsights } from '../insights/index.ts';
 import { classifyText } from './ingest.service.ts';
-import { checkReply, loadGuardSettings } from './reply.guard.ts';
+import { charterPhrases, checkReply, loadGuardSettings } from './reply.guard.ts';
 import { presentReply } from './reply.presenter.ts';
 import { renderSavedReply } from './saved.service.ts';
 import { applySlaToConversations, businessDuration } from './sla.service.ts';
@@ -51,7 +51,7 @@ export async function createReply(ctx: Ctx, conversationId: string, input: {
     if (recent) throw new AppError('reply_collision', `${recent.name ?? 'A teammate'} replied in this conversation ${Math.round((now.getTime() - recent.r.createdAt.getTime()) / 1000)} s ago; confirm to send yours too.`);
   }
 
-  const reasons = settings.mode === 'off' ? [] : await checkReply(settings, text, {
+  const reasons = settings.mode === 'off' ? [] : await checkReply(settings, await charterPhrases(ctx.db, ws.id, settings), text, {
     sentiment: target.sentiment ?? conv.sentiment, intents: target.intents ?? conv.intents, authorFollowers: target.authorFollowers,
   });
   let result: GuardResult = 'ok';

@@ -95,6 +95,20 @@ describe('inbox replies and the reply guard', () => {
     assert.equal(second.data.guard.result, 'warn');
   });
 
+  test('the editorial charter\'s banned phrases are part of the guard', async () => {
+    await setGuard({ mode: 'warn', forbiddenPhrases: [] });
+    assert.equal((await owner.request('PUT', `/api/workspaces/${wid}/charter`, { toneNotes: '', rules: { bannedPhrases: { level: 'warn', phrases: ['geste commercial'] } } })).statusCode, 200);
+    try {
+      const c = await conversation();
+      const res = await editor.post(`/api/workspaces/${wid}/inbox/conversations/${c.id}/replies`, { text: 'Merci, nous vous proposons un geste commercial.' });
+      assert.equal(res.data.guard.result, 'warn');
+      assert.ok(res.data.guard.reasons.some((r: { code: string; message: string }) => r.code === 'charter' && r.message.includes('geste commercial')));
+      assert.equal(res.data.reply, null);
+    } finally {
+      await owner.request('PUT', `/api/workspaces/${wid}/charter`, { toneNotes: '', rules: {} });
+    }
+  });
+
   test('approval mode: a flagged reply waits; its author cannot approve it; a second person can, and it is sent', async () => {
     await setGuard({ mode: 'approval', forbiddenPhrases: ['remboursement impossible'] });
     const c = await conversation();
