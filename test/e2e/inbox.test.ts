@@ -212,10 +212,10 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
     const log = page.getByTestId('action-log');
     const row = log.getByRole('row').filter({ hasText: 'rule Insults' });
     await row.getByRole('link', { name: 'Hide' }).waitFor();
-    await row.getByText('In Passerelle only').waitFor();
+    await row.getByText('In Passerelle only', { exact: true }).waitFor();
     await screenshot(page, 'moderation');
     await row.getByRole('button', { name: 'Undo' }).click();
-    await row.getByText('Undone').waitFor();
+    await row.getByText('Undone', { exact: true }).waitFor();
 
     await row.getByRole('link', { name: 'Hide' }).click();
     await page.getByTestId('message').filter({ hasText: 'vous êtes des idiots' }).waitFor();
@@ -244,7 +244,7 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
       await analyst.keyboard.press('e');
       await analyst.getByTestId('status').getByText('Open').waitFor();
       await analyst.getByRole('tab', { name: 'Closed (3)' }).click();
-      assert.equal(await analyst.getByTestId('conversation-row').count(), 3);
+      await rowCount(analyst, 3);
 
       // French.
       const fr = await other.request.patch('/api/me', { data: { locale: 'fr' } });
