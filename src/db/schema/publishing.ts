@@ -94,6 +94,7 @@ export const postVariants = pgTable('post_variants', {
   index('post_variants_workspace_due_idx').on(t.workspaceId, t.dueAt),
   index('post_variants_due_idx').on(t.dueAt).where(sql`${t.state} = 'scheduled'`),
   index('post_variants_publishing_idx').on(t.claimedAt).where(sql`${t.state} = 'publishing'`),
+  index('post_variants_publishing_channel_idx').on(t.channelId, t.claimedBy).where(sql`${t.state} = 'publishing'`),
   index('post_variants_reconcile_idx').on(t.reconcileAt).where(sql`${t.state} = 'unknown'`),
   index('post_variants_published_idx').on(t.channelId, t.publishedAt).where(sql`${t.state} = 'published'`),
 ]);

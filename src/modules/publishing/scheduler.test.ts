@@ -91,6 +91,29 @@ describe('scheduler (exactly-once)', () => {
     assert.equal(new Set(texts).size, 60, 'no text was posted twice');
   });
 
+  test('a channel another worker is publishing to stays with that worker; other channels are free', async () => {
+    const x = await makeMastodonChannel(t.deps, wid, fake);
+    const y = await makeMastodonChannel(t.deps, wid, fake);
+    for (let i = 0; i < 3; i++) await makeScheduledPost(t.deps, wid, [x.channel.id], { text: `X ${i}`, dueAt: clock.now });
+    await makeScheduledPost(t.deps, wid, [y.channel.id], { text: 'Y', dueAt: clock.now });
+    const a = scheduler();
+    const b = scheduler();
+    await a.register();
+    await b.register();
+    const first = await a.claim(1);
+    assert.equal(first.length, 1, 'a claim takes no more than it asked for');
+    assert.equal(first[0]?.channelId, x.channel.id);
+    const second = await b.claim(10);
+    assert.deepEqual(second.map((v) => v.channelId), [y.channel.id], 'b leaves channel X to a');
+    const more = await a.claim(10);
+    assert.equal(more.filter((v) => v.channelId === x.channel.id).length, 2, 'a keeps serving channel X');
+    for (const v of [...first, ...more]) a.dispatch(v);
+    for (const v of second) b.dispatch(v);
+    await Promise.all([a.drain(), b.drain()]);
+    assert.equal(fake.statusesOf(x.account.id).length, 3);
+    assert.equal(fake.statusesOf(y.account.id).length, 1);
+  });
+
   test('a crash between the remote success and the local save is reconciled, with no duplicate', async () => {
     const { channel, account } = await makeMastodonChannel(t.deps, wid, fake);
     const { variants } = await makeScheduledPost(t.deps, wid, [channel.id], { text: 'Publié puis crash', dueAt: clock.now });

@@ -258,20 +258,27 @@ export class Scheduler {
     const now = this.deps.clock();
     const graceFloor = new Date(now.getTime() - this.deps.config.publishGraceMinutes * 60_000);
     const skip = this.limitedChannels(now);
+    // The pick is a MATERIALIZED CTE, run exactly once: as an `IN (subquery)` the planner may rescan
+    // it in a nested loop, and every rescan with SKIP LOCKED picks *other* rows, claiming past LIMIT.
     const res = await this.deps.db.execute(sql`
-      UPDATE post_variants v SET state = 'publishing', claimed_by = ${this.id}, claimed_at = ${now}, attempts = v.attempts + 1, updated_at = ${now}
-      FROM posts p
-      WHERE p.id = v.post_id AND v.state = 'scheduled' AND v.id IN (
+      WITH picked AS MATERIALIZED (
         SELECT v2.id FROM post_variants v2 JOIN channels c ON c.id = v2.channel_id
         WHERE v2.state = 'scheduled' AND v2.due_at <= ${now}
           AND (v2.not_before IS NULL OR v2.not_before <= ${now})
           AND greatest(v2.due_at, coalesce(v2.not_before, v2.due_at)) >= ${graceFloor}
           AND (c.rate_limited_until IS NULL OR c.rate_limited_until <= ${now})
           AND c.health <> 'reconnect_needed'
+          -- Channel affinity: a channel another worker is publishing to stays with that worker until
+          -- its claims are done, so two workers never race into one account's rate limit.
+          AND NOT EXISTS (SELECT 1 FROM post_variants busy WHERE busy.state = 'publishing'
+            AND busy.channel_id = v2.channel_id AND busy.claimed_by <> ${this.id})
           ${skip.length ? sql`AND NOT (v2.channel_id = ANY(${`{${skip.join(',')}}`}::uuid[]))` : sql``}
         ORDER BY v2.due_at
         LIMIT ${n}
         FOR UPDATE OF v2 SKIP LOCKED)
+      UPDATE post_variants v SET state = 'publishing', claimed_by = ${this.id}, claimed_at = ${now}, attempts = v.attempts + 1, updated_at = ${now}
+      FROM picked, posts p
+      WHERE v.id = picked.id AND p.id = v.post_id AND v.state = 'scheduled'
       RETURNING v.*, p.recurrence IS NOT NULL AS recurring, p.author_id`);
     return res.rows.map((r) => fromRow(r as Record<string, unknown>));
   }

@@ -1,0 +1,1 @@
+CREATE INDEX "post_variants_publishing_channel_idx" ON "post_variants" USING btree ("channel_id","claimed_by") WHERE "post_variants"."state" = 'publishing';
