@@ -249,7 +249,7 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
       // French.
       const fr = await other.request.patch('/api/me', { data: { locale: 'fr' } });
       assert.equal(fr.status(), 200, await fr.text());
-      await analyst.reload();
+      await analyst.goto(`/w/${wid}/inbox`);
       await analyst.getByRole('tab', { name: /^Ouvertes/ }).waitFor();
       await analyst.getByText('Aucune conversation ouverte.').waitFor();
       await blur(analyst);
