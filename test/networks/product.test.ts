@@ -100,12 +100,18 @@ describe('Passerelle × Bluesky (real PDS + AppView)', () => {
       text: 'Hello @brand.test',
       facets: [{ index: { byteStart: 6, byteEnd: 17 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: brand.did }] }],
     });
-    await network.processAll();
-    const first = await app.api('GET', `/api/workspaces/${wid}/channels/${channelId}/interactions?fromStart=true`);
+    // The AppView indexes notifications asynchronously; give it a few rounds.
+    let first = { status: 0, data: { items: [] as { kind: string }[] } };
+    for (let i = 0; i < 20; i++) {
+      await network.processAll();
+      first = await app.api('GET', `/api/workspaces/${wid}/channels/${channelId}/interactions?fromStart=true`);
+      if (first.data.items.some((it) => it.kind === 'reply')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     assert.equal(first.status, 200, JSON.stringify(first.data));
     const kinds = first.data.items.map((i: { kind: string }) => i.kind).sort();
     assert.deepEqual(kinds.filter((k: string) => ['reply', 'like', 'mention'].includes(k)), ['like', 'mention', 'reply']);
-    const reply = first.data.items.find((i: { kind: string }) => i.kind === 'reply');
+    const reply = first.data.items.find((i: { kind: string }) => i.kind === 'reply') as unknown as { text: string; author: { handle: string } };
     assert.equal(reply.text, 'Vous êtes nuls <b>vraiment</b>');
     assert.equal(reply.author.handle, 'bob.test');
     const again = await app.api('GET', `/api/workspaces/${wid}/channels/${channelId}/interactions`);
@@ -125,6 +131,59 @@ describe('Passerelle × Bluesky (real PDS + AppView)', () => {
     assert.equal(res.status, 200, JSON.stringify(res.data));
     assert.equal(res.data.metrics[0].values.likes, 1);
     assert.equal(res.data.metrics[0].values.replies, 1);
+  });
+
+  let scheduled: { remoteId: string };
+  test('a post composed, scheduled "now" and published by the scheduler lands on the PDS exactly once', async () => {
+    const created = await app.api('POST', `/api/workspaces/${wid}/posts`, { variants: [{ channelId, text: 'Publié par le planificateur de Passerelle 🗓️' }] });
+    assert.equal(created.status, 201, JSON.stringify(created.data));
+    const postId = created.data.post.id as string;
+    const sched = await app.api('POST', `/api/workspaces/${wid}/posts/${postId}/schedule`, { mode: 'now' });
+    assert.equal(sched.status, 200, JSON.stringify(sched.data));
+    let variant: { state: string; remoteId: string | null } | undefined;
+    for (let i = 0; i < 150; i++) {
+      variant = (await app.api('GET', `/api/workspaces/${wid}/posts/${postId}`)).data.post.variants[0];
+      if (variant?.state === 'published' || variant?.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(variant?.state, 'published', JSON.stringify(variant));
+    scheduled = { remoteId: variant!.remoteId! };
+    const feed = await xrpc<{ records: { uri: string; value: { text: string } }[] }>(network.pds.url, null, 'com.atproto.repo.listRecords', undefined, { repo: brand.did, collection: 'app.bsky.feed.post', limit: '100' });
+    assert.equal(feed.records.filter((r) => r.value.text === 'Publié par le planificateur de Passerelle 🗓️').length, 1);
+    assert.ok(feed.records.some((r) => r.uri === scheduled.remoteId));
+  });
+
+  test('a moderation rule hides a toxic reply on Bluesky (threadgate) as it is ingested, and the inbox shows it hidden', async () => {
+    const rule = await app.api('POST', `/api/workspaces/${wid}/moderation/rules`, {
+      name: 'Insultes', enabled: true, match: 'any',
+      conditions: [{ type: 'keywords', words: ['abrutis', 'nuls'] }, { type: 'toxicity', min: 0.8 }],
+      actions: [{ type: 'hide' }],
+    });
+    assert.equal(rule.status, 201, JSON.stringify(rule.data));
+    const rootRecord = await xrpc<{ uri: string; cid: string }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.post', rkey: scheduled.remoteId.split('/').pop()! });
+    const ref = { uri: rootRecord.uri, cid: rootRecord.cid };
+    const toxic = await xrpc<{ uri: string }>(network.pds.url, bob.accessJwt, 'com.atproto.repo.createRecord', {
+      repo: bob.did, collection: 'app.bsky.feed.post',
+      record: { $type: 'app.bsky.feed.post', text: 'Bande d’abrutis, vous êtes nuls', createdAt: new Date().toISOString(), reply: { root: ref, parent: ref } },
+    });
+    let message: { hidden: boolean; text: string } | undefined;
+    for (let i = 0; i < 60 && !message?.hidden; i++) {
+      await network.processAll();
+      assert.equal((await app.api('POST', `/api/workspaces/${wid}/inbox/channels/${channelId}/sync`)).status, 202);
+      const list = await app.api('GET', `/api/workspaces/${wid}/inbox/conversations?q=${encodeURIComponent('abrutis')}`);
+      const conv = list.data?.conversations?.[0];
+      if (conv) {
+        const detail = await app.api('GET', `/api/workspaces/${wid}/inbox/conversations/${conv.id}`);
+        message = detail.data.messages.find((m: { remoteId: string }) => m.remoteId === toxic.uri);
+      }
+      if (!message?.hidden) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(message?.text, 'Bande d’abrutis, vous êtes nuls');
+    assert.equal(message?.hidden, true);
+    const gate = await xrpc<{ value: { hiddenReplies: string[] } }>(network.pds.url, null, 'com.atproto.repo.getRecord', undefined, { repo: brand.did, collection: 'app.bsky.feed.threadgate', rkey: scheduled.remoteId.split('/').pop()! });
+    assert.ok(gate.value.hiddenReplies.includes(toxic.uri));
+    const log = await app.api('GET', `/api/workspaces/${wid}/moderation/actions`);
+    assert.ok(JSON.stringify(log.data).includes('Insultes'));
   });
 
   test('deletes the post', async () => {

@@ -11,6 +11,7 @@ import {
 import { addNote } from './note.service.ts';
 import * as replies from './reply.service.ts';
 import * as saved from './saved.service.ts';
+import { syncChannel } from './sync.service.ts';
 
 /** The inbox: list, counts, detail, working conversations (one or in bulk), replies, notes, presence, saved replies and views. */
 export function inboxRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -23,6 +24,11 @@ export function inboxRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get(`${base}/conversations`, {
       config, schema: { tags, params: wsParams, querystring: listQuery, response: { 200: z.object({ conversations: z.array(conversationItem), nextCursor: z.string().nullable() }) } },
     }, (req) => conv.listConversations(requestCtx(deps, req), req.query));
+
+    app.post(`${base}/channels/:channelId/sync`, {
+      config: { ...config, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: { tags, params: z.strictObject({ wid: z.string(), channelId: z.uuid() }), response: { 202: z.object({ queued: z.boolean() }) } },
+    }, async (req, reply) => reply.status(202).send(await syncChannel(requestCtx(deps, req), req.params.channelId)));
 
     app.get(`${base}/counts`, {
       config, schema: { tags, params: wsParams, querystring: inboxFilters.extend({ view: z.uuid().optional() }), response: { 200: z.object({ counts: z.object({ open: z.number(), pending: z.number(), snoozed: z.number(), closed: z.number() }) }) } },

@@ -1,0 +1,20 @@
+import { and, eq } from 'drizzle-orm';
+import { channels } from '../../db/schema/index.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { authorize } from '../../platform/policy.ts';
+import { scope } from '../workspaces/workspace.service.ts';
+import { pollChannelJob } from './inbox.jobs.ts';
+
+/**
+ * "Check now": polls a channel at once instead of at the next tick. The poll job is a singleton per
+ * channel (advisory lock), so asking twice, or while a tick runs, does no double work.
+ */
+export async function syncChannel(ctx: Ctx, channelId: string): Promise<{ queued: boolean }> {
+  const ws = scope(ctx);
+  authorize(ws.roles, 'inbox.read');
+  const [row] = await ctx.db.select({ id: channels.id }).from(channels).where(and(eq(channels.id, channelId), eq(channels.workspaceId, ws.id)));
+  if (!row) throw new AppError('not_found', 'Channel not found.');
+  const id = await ctx.deps.jobs.send(pollChannelJob, { channelId }, { singletonKey: `sync:${channelId}` });
+  return { queued: id !== null };
+}
