@@ -12,11 +12,17 @@ import { addMember, makeUser, withToken, workspaceWithEveryRole } from '../suppo
 import { makeMastodonChannel, postOnFake } from '../support/factories.channels.ts';
 import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { authHeaders, EventStream } from '../support/sse.ts';
+import { inboxRoleTable } from '../support/roles/inbox.ts';
+import { publishingRoleTable } from '../support/roles/publishing.ts';
+import { expectedRow, type RoleTable } from '../support/roles/table.ts';
 
 /**
  * Who may call what. Written out by hand on purpose: it is the specification the policy must meet,
  * not a copy of it. A number is the success status; 403 means refused with code `forbidden`.
- * A new workspace route fails this file until its row is added here.
+ * The publishing, inbox, moderation and relay modules keep their rows in their role tables
+ * (test/support/roles/*.ts, hand-written too), which their own roles tests run with sessions; this file
+ * runs every route with API tokens and creator-bounded tokens. A new workspace route fails this file
+ * until its row is added here or to its module's table.
  */
 const MATRIX: Record<string, readonly [owner: number, admin: number, editor: number, contributor: number, moderator: number, analyst: number, client: number]> = {
   //                                                      owner admin editor contrib moder analyst client
@@ -60,6 +66,9 @@ const TOKEN_EXCEPTIONS: Record<string, number> = {
   'POST /api/workspaces/:wid/channels/mastodon/authorize': 403,
 };
 
+/** Routes outside /api (no authentication): the short-link redirect. */
+const PUBLIC_ROUTES = ['GET /l/:code'];
+
 /** Routes outside a workspace: `public` answers anyone; `user` needs a signed-in session (an API token is not enough). */
 const ACCOUNT_ROUTES: Record<string, 'public' | 'user'> = {
   'GET /api/setup': 'public',
@@ -90,10 +99,15 @@ describe('role matrix: every workspace route × every role', () => {
   let owner: Client;
   let sample: Record<string, (who: Caller) => Promise<Sample>>;
   let fake: FakeMastodon;
+  /** The module tables (publishing, inbox, moderation, relay), keyed like MATRIX. */
+  let modules: RoleTable;
+  /** Every workspace route with its expected status per role (ROLES order). */
+  let rows: [route: string, row: readonly number[]][];
   const sessions = {} as Record<Role, { client: Client; userId: string }>;
 
   before(async () => {
-    t = await startTestApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1' } });
+    // Behind a trusted proxy, each call names its own client address (see call()).
+    t = await startTestApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1', PASSERELLE_TRUST_PROXY: '1' } });
     fake = await new FakeMastodon({ requestsPerWindow: 1_000_000 }).start();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const made = await workspaceWithEveryRole(t);
@@ -159,13 +173,24 @@ describe('role matrix: every workspace route × every role', () => {
     };
     // A fresh channel per call, so one call's state (rate limit, deletion) never decides another's outcome.
     const channel = async () => (await makeMastodonChannel(t, ws.id, fake)).channel;
+    const env = { t, ws, people: made.people, fake };
+    modules = { ...publishingRoleTable(env), ...inboxRoleTable(env) };
+    for (const [route, spec] of Object.entries(modules)) {
+      assert.ok(!(route in MATRIX) && !(route in sample), `${route} is listed twice`);
+      sample[route] = spec.sample;
+    }
+    rows = [...Object.entries(MATRIX), ...Object.entries(modules).map(([route, spec]) => [route, expectedRow(spec)] as const)];
   });
   after(async () => {
     await fake.stop();
     await t.close();
   });
 
-  /** Calls `route` as `client`; the event stream is read over real HTTP since it never ends. */
+  let calls = 0;
+  /**
+   * Calls `route` as `client`; the event stream is read over real HTTP since it never ends. Each call
+   * comes from its own address, so per-address rate limits (CSV export: 10 a minute) never decide the outcome.
+   */
   async function call(route: string, client: Client, who: Caller): Promise<{ status: number; code: string | undefined }> {
     const method = route.split(' ')[0]!;
     const s = await sample[route]!(who);
@@ -174,7 +199,8 @@ describe('role matrix: every workspace route × every role', () => {
       stream.close();
       return { status: stream.status, code: undefined };
     }
-    const res = await client.request(method, s.url, s.body);
+    calls += 1;
+    const res = await client.request(method, s.url, s.body, { 'x-forwarded-for': `10.${(calls >> 16) & 255}.${(calls >> 8) & 255}.${calls & 255}` });
     return { status: res.statusCode, code: res.data?.error?.code };
   }
 
@@ -187,14 +213,20 @@ describe('role matrix: every workspace route × every role', () => {
     const missing = t.routes
       .filter((r) => r.url.startsWith('/api/'))
       .map((r) => `${r.method} ${r.url}`)
-      .filter((key) => !(key in MATRIX) && !(key in ACCOUNT_ROUTES));
-    assert.deepEqual(missing, [], 'add these routes to MATRIX (workspace routes) or ACCOUNT_ROUTES');
-    assert.ok(t.routes.length >= Object.keys(MATRIX).length + Object.keys(ACCOUNT_ROUTES).length);
+      .filter((key) => !(key in MATRIX) && !(key in modules) && !(key in ACCOUNT_ROUTES));
+    assert.deepEqual(missing, [], 'add these routes to MATRIX or their module’s role table (workspace routes), or ACCOUNT_ROUTES');
+    assert.ok(t.routes.length >= rows.length + Object.keys(ACCOUNT_ROUTES).length);
+  });
+
+  test('every route outside /api is a public route listed here', () => {
+    const outside = t.routes.filter((r) => !r.url.startsWith('/api/'));
+    assert.deepEqual(outside.map((r) => `${r.method} ${r.url}`).sort(), [...PUBLIC_ROUTES].sort());
+    for (const r of outside) assert.equal(r.auth, 'public', `${r.method} ${r.url}`);
   });
 
   test('every route in MATRIX is a workspace-scoped route of the app, and no other route is', () => {
     const workspaceRoutes = t.routes.filter((r) => r.auth === 'workspace').map((r) => `${r.method} ${r.url}`).sort();
-    assert.deepEqual(workspaceRoutes, Object.keys(MATRIX).sort());
+    assert.deepEqual(workspaceRoutes, rows.map(([route]) => route).sort());
     for (const key of workspaceRoutes) assert.match(key, /^\w+ \/api\/workspaces\/:wid(\/|$)/);
   });
 
@@ -207,7 +239,8 @@ describe('role matrix: every workspace route × every role', () => {
   });
 
   for (const [index, role] of ROLES.entries()) {
-    test(`signed in as ${role}: each route is allowed or refused with 403 forbidden as the table says`, async () => {
+    // The module tables' routes are run with sessions by their modules' roles tests.
+    test(`signed in as ${role}: each route of MATRIX is allowed or refused with 403 forbidden as the table says`, async () => {
       for (const [route, row] of Object.entries(MATRIX)) {
         expectOutcome(await call(route, sessions[role].client, { userId: sessions[role].userId, role }), row[index]!, `${role} ${route}`);
       }
@@ -215,7 +248,7 @@ describe('role matrix: every workspace route × every role', () => {
 
     test(`an API token with role ${role} acts like a ${role}`, async () => {
       const client = await withToken(t, ws.id, sessions.owner.userId, role);
-      for (const [route, row] of Object.entries(MATRIX)) {
+      for (const [route, row] of rows) {
         const expected = TOKEN_EXCEPTIONS[route] ?? row[index]!;
         expectOutcome(await call(route, client, { userId: sessions.owner.userId, role }), expected, `token(${role}) ${route}`);
       }
@@ -223,7 +256,7 @@ describe('role matrix: every workspace route × every role', () => {
 
     test(`an owner-role API token created by a member who is now ${role} is bounded by ${role}`, async () => {
       const client = await withToken(t, ws.id, sessions[role].userId, 'owner');
-      for (const [route, row] of Object.entries(MATRIX)) {
+      for (const [route, row] of rows) {
         const expected = TOKEN_EXCEPTIONS[route] ?? row[index]!;
         expectOutcome(await call(route, client, { userId: sessions[role].userId, role }), expected, `token(owner) of ${role} ${route}`);
       }
@@ -231,7 +264,7 @@ describe('role matrix: every workspace route × every role', () => {
   }
 
   test('without credentials every workspace route answers 401 unauthenticated', async () => {
-    for (const route of Object.keys(MATRIX)) {
+    for (const [route] of rows) {
       const got = await call(route, new Client(t.app), { userId: sessions.owner.userId, role: 'owner' });
       assert.equal(got.status, 401, route);
       if (!route.endsWith('/events')) assert.equal(got.code, 'unauthenticated', route);
