@@ -179,7 +179,7 @@ describe('role matrix: every workspace route × every role', () => {
       assert.ok(!(route in MATRIX) && !(route in sample), `${route} is listed twice`);
       sample[route] = spec.sample;
     }
-    rows = [...Object.entries(MATRIX), ...Object.entries(modules).map(([route, spec]) => [route, expectedRow(spec)] as const)];
+    rows = [...Object.entries(MATRIX), ...Object.entries(modules).map(([route, spec]): [string, readonly number[]] => [route, expectedRow(spec)])];
   });
   after(async () => {
     await fake.stop();
