@@ -258,6 +258,7 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
       await help.getByText('Conversation suivante').waitFor();
       await help.getByText('Fermer (ou rouvrir) la conversation').waitFor();
       await analyst.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
       await analyst.keyboard.press('j');
       await analyst.getByText('Votre rôle peut lire la messagerie mais pas répondre.').waitFor();
       await screenshot(analyst, 'inbox-fr');
