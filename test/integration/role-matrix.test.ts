@@ -159,20 +159,20 @@ describe('role matrix: every workspace route × every role', () => {
       'POST /api/workspaces/:wid/channels/:id/validate': async () => ({ url: `${w}/channels/${(await channel()).id}/validate`, body: { text: 'Bonjour' } }),
       'POST /api/workspaces/:wid/channels/:id/posts': async () => ({ url: `${w}/channels/${(await channel()).id}/posts`, body: { text: 'Bonjour' } }),
       'POST /api/workspaces/:wid/channels/:id/posts/delete': async () => {
-        const made = await makeMastodonChannel(t, ws.id, fake);
+        const made = await makeMastodonChannel(t.deps, ws.id, fake);
         const status = await postOnFake(fake, made.token, 'to delete');
         return { url: `${w}/channels/${made.channel.id}/posts/delete`, body: { remoteId: status.id } };
       },
       'GET /api/workspaces/:wid/channels/:id/interactions': async () => ({ url: `${w}/channels/${(await channel()).id}/interactions` }),
       'POST /api/workspaces/:wid/channels/:id/moderate': async () => ({ url: `${w}/channels/${(await channel()).id}/moderate`, body: { action: 'hide', remoteId: '1' } }),
       'POST /api/workspaces/:wid/channels/:id/metrics': async () => {
-        const made = await makeMastodonChannel(t, ws.id, fake);
+        const made = await makeMastodonChannel(t.deps, ws.id, fake);
         const status = await postOnFake(fake, made.token, 'measured');
         return { url: `${w}/channels/${made.channel.id}/metrics`, body: { remoteIds: [status.id] } };
       },
     };
     // A fresh channel per call, so one call's state (rate limit, deletion) never decides another's outcome.
-    const channel = async () => (await makeMastodonChannel(t, ws.id, fake)).channel;
+    const channel = async () => (await makeMastodonChannel(t.deps, ws.id, fake)).channel;
     const env = { t, ws, people: made.people, fake };
     modules = { ...publishingRoleTable(env), ...inboxRoleTable(env) };
     for (const [route, spec] of Object.entries(modules)) {

@@ -1,25 +1,37 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { limitsFromInstance, type MastodonCredentials, type MastodonInstance } from '../../src/connectors/mastodon/mastodon.api.ts';
+import type { Limits } from '../../src/connectors/connector.ts';
+import type { MastodonCredentials } from '../../src/connectors/mastodon/mastodon.api.ts';
 import type { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { channels } from '../../src/db/schema/index.ts';
-import type { TestApp } from './app.ts';
+import type { Deps } from '../../src/platform/context.ts';
+
+/** The limits Passerelle reads from a Mastodon instance with default settings (and `maxLength` characters). */
+export const mastodonLimits = (maxLength = 500): Limits => ({
+  text: { maxLength, counting: 'mastodon', maxBytes: null, urlLength: 23 },
+  media: { maxCount: 4, maxImageBytes: 16 * 1024 * 1024, imageMimeTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], maxAltTextLength: 1500 },
+  maxThreadParts: 25,
+  maxLanguages: 1,
+});
+
+type FakeAccount = { account: { id: string; username: string; acct?: string }; token: string };
 
 /**
- * A Mastodon channel connected to a local fake instance, inserted directly (no OAuth round trip):
- * a fresh account on the instance and a channel row holding its sealed token.
- * The test app must allow private addresses (`PASSERELLE_ALLOW_PRIVATE_NETWORK: '1'`).
+ * A Mastodon channel connected to a local fake instance, inserted directly (no OAuth round trip): the
+ * channel row holds the account's sealed token, as the channels module stores it. The account is a
+ * fresh one unless `account` is given. The app must allow private addresses
+ * (`PASSERELLE_ALLOW_PRIVATE_NETWORK: '1'`) to reach the fake.
  */
-export async function makeMastodonChannel(t: TestApp, workspaceId: string, fake: FakeMastodon) {
-  const { account, token } = fake.createAccount(`brand${randomBytes(3).toString('hex')}`, 'The Brand');
-  const instance = (await (await fetch(`${fake.url}/api/v2/instance`)).json()) as MastodonInstance;
+export async function makeMastodonChannel(deps: Deps, workspaceId: string, fake: FakeMastodon, opts: { username?: string; account?: FakeAccount } = {}) {
+  const made = opts.account ?? fake.createAccount(opts.username ?? `brand${randomBytes(3).toString('hex')}`, 'The Brand');
+  const { account, token } = made;
   const id = randomUUID();
   const credentials: MastodonCredentials = { instanceUrl: fake.url, accessToken: token, accountId: account.id, clientId: 'test', clientSecret: 'test' };
-  const [row] = await t.deps.db.insert(channels).values({
-    id, workspaceId, network: 'mastodon', remoteId: account.id, handle: account.acct, displayName: account.display_name,
-    profileUrl: account.url, serverUrl: fake.url, credentialsSealed: t.deps.box.seal(credentials, `channel:${id}`),
-    limits: limitsFromInstance(instance),
+  const [row] = await deps.db.insert(channels).values({
+    id, workspaceId, network: 'mastodon', remoteId: account.id, handle: `${account.username}@${new URL(fake.url).host}`, displayName: account.username,
+    profileUrl: `${fake.url}/@${account.username}`, serverUrl: fake.url, credentialsSealed: deps.box.seal(credentials, `channel:${id}`),
+    limits: mastodonLimits(fake.options.maxCharacters),
   }).returning();
-  return { channel: row!, account, token };
+  return { channel: row!, account: { ...account, acct: account.acct ?? account.username }, token };
 }
 
 /** Publishes a status as `token` straight on the fake instance (someone else's post, or ours). */

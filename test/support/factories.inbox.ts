@@ -3,20 +3,15 @@ import type { Interaction } from '../../src/connectors/connector.ts';
 import type { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { channels } from '../../src/db/schema/index.ts';
 import type { Deps } from '../../src/platform/context.ts';
+import { makeMastodonChannel as makeChannel } from './factories.channels.ts';
 
 /** Inbox test data: channels (a fake Mastodon account, or an offline one) and interactions as connectors return them. */
 
 let n = 0;
 
-/** A channel on the fake Mastodon instance, connected as `account` (credentials sealed like the channels module does). */
+/** A channel on the fake Mastodon instance, connected as `account` (the channel row). */
 export async function makeMastodonChannel(deps: Deps, workspaceId: string, fake: FakeMastodon, account: { account: { id: string; username: string }; token: string }) {
-  const id = randomUUID();
-  const credentials = { instanceUrl: fake.url, accessToken: account.token, accountId: account.account.id, clientId: 'c', clientSecret: 's' };
-  const [row] = await deps.db.insert(channels).values({
-    id, workspaceId, network: 'mastodon', remoteId: account.account.id, handle: `${account.account.username}@${new URL(fake.url).host}`,
-    serverUrl: fake.url, credentialsSealed: deps.box.seal(credentials, `channel:${id}`), limits: { text: { maxLength: 500 } },
-  }).returning();
-  return row!;
+  return (await makeChannel(deps, workspaceId, fake, { account })).channel;
 }
 
 /** A channel whose network is never called (for direct ingest tests). */

@@ -27,7 +27,7 @@ describe('inbox: check a channel now', () => {
   });
 
   test('a mention posted on the network is in the inbox right after "check now"', async () => {
-    const { channel, account } = await makeMastodonChannel(t, wid, fake);
+    const { channel, account } = await makeMastodonChannel(t.deps, wid, fake);
     const fan = fake.createAccount('fan');
     await postOnFake(fake, fan.token, `@${account.acct} vous ouvrez quand ?`);
     const res = await analyst.post(`/api/workspaces/${wid}/inbox/channels/${channel.id}/sync`);
@@ -42,7 +42,7 @@ describe('inbox: check a channel now', () => {
   });
 
   test('a role without the inbox cannot ask, and another workspace\'s channel is a 404', async () => {
-    const { channel } = await makeMastodonChannel(t, wid, fake);
+    const { channel } = await makeMastodonChannel(t.deps, wid, fake);
     assert.equal((await client.post(`/api/workspaces/${wid}/inbox/channels/${channel.id}/sync`)).statusCode, 403);
     assert.equal((await analyst.post(`/api/workspaces/${wid}/inbox/channels/${randomUUID()}/sync`)).statusCode, 404);
   });

@@ -34,8 +34,8 @@ describe('publishing API', () => {
     people = w.people;
     editor = people.editor.client;
     contributor = people.contributor.client;
-    big = (await makeMastodonChannel(t.deps, wid, fake, 'big')).channel.id;
-    small = (await makeMastodonChannel(t.deps, wid, fake, 'small')).channel.id;
+    big = (await makeMastodonChannel(t.deps, wid, fake, { username: 'big' })).channel.id;
+    small = (await makeMastodonChannel(t.deps, wid, fake, { username: 'small' })).channel.id;
     await t.deps.db.update(channels).set({ limits: mastodonLimits(100) }).where(eq(channels.id, small));
   });
   after(async () => {
