@@ -60,6 +60,12 @@ async function main(): Promise<number> {
     const started = Date.now();
     embedded = await startEmbeddedPostgres(dir, (m) => console.error(m));
     adminUrl = embedded.url;
+    // The server runs in its own process group (so a terminal's Ctrl-C does not reach it): stop it
+    // ourselves when the run is interrupted, or it would outlive us.
+    const server = embedded;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void server.stop().finally(() => process.exit(130)));
+    }
     console.log(`Embedded PostgreSQL for tests ready in ${Date.now() - started} ms (${dir}).`);
     process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   } else {
