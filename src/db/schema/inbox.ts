@@ -140,6 +140,19 @@ export const conversations = pgTable('conversations', {
 ]);
 
 /**
+ * Conversations per status of a workspace, as deltas: a statement-level trigger on `conversations`
+ * (migration 0007) inserts (workspace, status, ±n) rows in the same transaction as every insert,
+ * status change or delete, so `sum(n)` per status is exact under MVCC without a hot counter row (no
+ * lock shared by concurrent ingests). The minute tick folds the rows into one per (workspace, status).
+ * No foreign key: a workspace's cascade delete writes its own negative deltas.
+ */
+export const inboxStatusCounts = pgTable('inbox_status_counts', {
+  workspaceId: uuid('workspace_id').notNull(),
+  status: text('status').notNull(),
+  n: integer('n').notNull(),
+}, (t) => [index('inbox_status_counts_workspace_idx').on(t.workspaceId, t.status)]);
+
+/**
  * One item: inbound (ingested, remote id unique per channel) or outbound (our reply once it exists on
  * the network). Text is stored and rendered as plain text. `tsv` is maintained by PostgreSQL with the
  * message's language (french / english / simple).
@@ -185,6 +198,9 @@ export const messages = pgTable('messages', {
   index('messages_contact_idx').on(t.contactId, t.createdAt.desc()),
   index('messages_author_idx').on(t.channelId, t.authorRemoteId, t.createdAt),
   index('messages_tsv_idx').using('gin', t.tsv),
+  // Also messages_search_idx (conversation_id) INCLUDE (workspace_id, tsv), created in migration 0007
+  // (drizzle cannot declare INCLUDE): a search walks conversations newest first and probes each one's
+  // messages with an index-only scan instead of reading the wide message rows.
 ]);
 
 /**

@@ -25,6 +25,8 @@ export function decodeCursor(s: string): ListCursor {
   }
 }
 
+const STATUSES_ALL = ['open', 'pending', 'snoozed', 'closed'] as const;
+
 /** The text-search condition on messages `m`: French, English, or both (plus `simple` for other languages). */
 export function searchCondition(q: string, lang: 'fr' | 'en' | 'any' = 'any'): SQL {
   if (lang === 'fr') return sql`m.tsv @@ websearch_to_tsquery('french', ${q})`;
@@ -36,7 +38,9 @@ export function searchCondition(q: string, lang: 'fr' | 'en' | 'any' = 'any'): S
 export function filterConditions(workspaceId: string, f: InboxFilters, me: string | null, withStatus = true): SQL[] {
   const where: SQL[] = [sql`c.workspace_id = ${workspaceId}`];
   const status = f.status ?? ['open'];
-  if (withStatus) where.push(status.length === 1 ? sql`c.status = ${status[0]}` : sql`c.status = ANY(${sql.param(status)}::text[])`);
+  // Every status listed is no filter at all (status is always one of the four); leaving it out lets a
+  // search walk the (workspace_id, last_message_at, id) index alone.
+  if (withStatus && !STATUSES_ALL.every((s) => status.includes(s))) where.push(status.length === 1 ? sql`c.status = ${status[0]}` : sql`c.status = ANY(${sql.param(status)}::text[])`);
   if (f.channel?.length) where.push(f.channel.length === 1 ? sql`c.channel_id = ${f.channel[0]}` : sql`c.channel_id = ANY(${sql.param(f.channel)}::uuid[])`);
   if (f.kind?.length) where.push(sql`c.kind = ANY(${sql.param(f.kind)}::text[])`);
   if (f.assignee) {
@@ -74,21 +78,48 @@ export function listSql(workspaceId: string, f: InboxFilters, me: string | null,
   // The indexes are declared DESC NULLS LAST (drizzle's desc()): the ORDER BY must say the same to use them
   // (both columns are NOT NULL, so the NULLS clause changes nothing else).
   const order = asc ? sql`c.last_message_at ASC NULLS FIRST, c.id ASC NULLS FIRST` : sql`c.last_message_at DESC NULLS LAST, c.id DESC NULLS LAST`;
+  // With a search, the page's ids are found first (an index-only walk of conversations, newest first,
+  // each probed in messages_search_idx — or, for a rare word, the GIN index; the planner chooses from
+  // the word's frequency), and only the page's rows are read.
+  const page = f.q
+    ? sql`SELECT c.* FROM conversations c WHERE c.id IN (SELECT c.id FROM conversations c WHERE ${sql.join(where, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1})`
+    : sql`SELECT * FROM conversations c WHERE ${sql.join(where, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}`;
   return sql`
     SELECT c.*, u.name AS assignee_name,
       k.display_name AS contact_name, k.primary_handle AS contact_handle, k.avatar_url AS contact_avatar, k.followers AS contact_followers,
       (SELECT left(m.text, 280) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview
-    FROM (SELECT * FROM conversations c WHERE ${sql.join(where, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}) c
+    FROM (${page}) c
     LEFT JOIN users u ON u.id = c.assignee_id
     LEFT JOIN contacts k ON k.id = c.contact_id
     ORDER BY ${order}`;
 }
+
+/** No filter but status, sort or search language: the counts are the workspace's per-status counters. */
+function isUnfiltered(f: InboxFilters): boolean {
+  return Object.entries(f).every(([k, v]) => k === 'status' || k === 'sort' || k === 'qlang' || v === undefined || (Array.isArray(v) && v.length === 0));
+}
+
+/**
+ * The workspace's conversations per status from the delta rows the `conversations` triggers write in
+ * each transaction (exact, a few rows to add up; see inbox_status_counts in src/db/schema/inbox.ts).
+ */
+export function statusCountsSql(workspaceId: string): SQL {
+  return sql`SELECT s.status, COALESCE((SELECT sum(n) FROM inbox_status_counts k WHERE k.workspace_id = ${workspaceId} AND k.status = s.status), 0)::int AS n
+    FROM unnest(ARRAY['open', 'pending', 'snoozed', 'closed']) AS s(status)`;
+}
+
+/** Folds the status-count deltas into one row per (workspace, status); run by the minute tick. */
+export const compactStatusCountsSql: SQL = sql`
+  WITH gone AS (DELETE FROM inbox_status_counts RETURNING workspace_id, status, n)
+  INSERT INTO inbox_status_counts (workspace_id, status, n)
+  SELECT workspace_id, status, sum(n)::int FROM gone GROUP BY 1, 2 HAVING sum(n) <> 0`;
 
 /**
  * Conversations per status under the same filters (the status filter itself left out): one count per
  * status, so each is an index(-only) scan on (workspace_id, status, …) rather than a scan of the table.
  */
 export function countsSql(workspaceId: string, f: InboxFilters, me: string | null): SQL {
+  if (isUnfiltered(f)) return statusCountsSql(workspaceId);
   const where = sql.join(filterConditions(workspaceId, f, me, false), sql` AND `);
   return sql`SELECT s.status, (SELECT count(*) FROM conversations c WHERE c.status = s.status AND ${where})::int AS n
     FROM unnest(ARRAY['open', 'pending', 'snoozed', 'closed']) AS s(status)`;

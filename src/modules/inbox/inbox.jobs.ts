@@ -6,6 +6,7 @@ import type { Deps } from '../../platform/context.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { runRulesOnMessages } from '../moderation/rule.engine.ts';
 import { relayMessages } from '../relay/relay.service.ts';
+import { compactStatusCountsSql } from './conversation.queries.ts';
 import { wakeSnoozed } from './conversation.service.ts';
 import { afterIngestJobRef, pollChannel } from './ingest.service.ts';
 import { reconcileReply, replyJobs, sendDueReplies } from './reply.service.ts';
@@ -98,6 +99,7 @@ export const inboxTickJob = defineJob({
     await checkSlaBreaches(deps);
     await wakeSnoozed(deps);
     await sendDueReplies(deps);
+    await deps.db.execute(compactStatusCountsSql);
   },
 });
 
