@@ -30,3 +30,12 @@ for (const [en, fr] of pairs) {
     assert.deepEqual(enKeys.filter((k) => !frKeys.includes(k)), [], `keys only in ${en}`);
   });
 }
+
+test('every API error code has a message in English and French', async () => {
+  const { STATUS } = await import('../../src/platform/errors.ts');
+  for (const lang of ['en', 'fr']) {
+    const errors = (JSON.parse(fs.readFileSync(path.join(dir, `${lang}.json`), 'utf8')) as { errors: Record<string, string> }).errors;
+    const missing = Object.keys(STATUS).filter((code) => !errors[code]);
+    assert.deepEqual(missing, [], `${lang}.json errors.* is missing these codes`);
+  }
+});
