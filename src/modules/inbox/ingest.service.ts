@@ -4,9 +4,11 @@ import type { Interaction, InteractionKind } from '../../connectors/connector.ts
 import { channels, inboxChannelState } from '../../db/schema/index.ts';
 import type { Deps } from '../../platform/context.ts';
 import type { DbOrTx } from '../../platform/db.ts';
-import { detectLanguageSync, intentSync, loadInsights, sentimentSync, toxicitySync } from '../insights/index.ts';
 import { callChannel, type ChannelRow } from '../channels/index.ts';
+import { classifyTexts, EMPTY_CLASSIFICATION, type Classification } from './message.classify.ts';
 import { applySlaToConversations } from './sla.service.ts';
+
+export { classifyText, type Classification } from './message.classify.ts';
 
 /**
  * Ingest: turns a connector's interactions into conversations and messages. One function,
@@ -20,46 +22,6 @@ const INBOX_KINDS: ReadonlySet<InteractionKind> = new Set(['comment', 'reply', '
 
 /** What ingest needs of a channel. */
 export type IngestChannel = Pick<ChannelRow, 'id' | 'workspaceId' | 'network'>;
-
-export type Classification = {
-  language: string | null;
-  sentiment: string | null;
-  sentimentScore: number | null;
-  toxicity: number | null;
-  toxic: boolean | null;
-  profanity: boolean | null;
-  intents: string[] | null;
-  intentScores: Record<string, number> | null;
-};
-
-const EMPTY: Classification = {
-  language: null, sentiment: null, sentimentScore: null, toxicity: null, toxic: null, profanity: null, intents: null, intentScores: null,
-};
-
-/**
- * Language, sentiment, toxicity and intent through the insights models. Where a model cannot answer
- * (empty text, unsupported language) the fields stay null rather than holding an invented default.
- */
-export function classifyText(text: string): Classification {
-  if (!text.trim()) return EMPTY;
-  const detected = detectLanguageSync(text).lang;
-  const language = detected === 'und' ? null : detected;
-  const hint = detected;
-  const s = sentimentSync(text, hint, { explain: false });
-  const t = toxicitySync(text, hint, { explain: false });
-  const i = intentSync(text, hint, { explain: false });
-  return {
-    language,
-    sentiment: s.fallback ? null : s.label,
-    sentimentScore: s.fallback ? null : s.score,
-    toxicity: t.fallback ? null : t.score,
-    toxic: t.fallback ? null : t.toxic,
-    // The word list works on any text; it is a flag, not a model decision.
-    profanity: t.profanity,
-    intents: i.fallback ? null : i.labels,
-    intentScores: i.fallback ? null : i.scores,
-  };
-}
 
 export type IngestOptions = {
   /** Classify with the insights models (default true). The benchmark also measures without. */
@@ -119,8 +81,6 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     inbox.push(item);
   }
   const engagement = Object.values(engagementCounts).reduce((a, b) => a + b, 0);
-  // Loads the language detector once per process (a no-op afterwards).
-  if (opts.classify !== false) await loadInsights();
   if (inbox.length === 0) {
     if (engagement > 0) await countEngagement(deps.db, channel, engagementCounts);
     return { inserted: 0, duplicates: 0, engagement, messageIds: [], conversationIds: [] };
@@ -136,6 +96,9 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     const fresh = inbox.filter((i) => !knownConv.has(i.remoteId));
     const duplicates = inbox.length - fresh.length;
     if (fresh.length === 0) return { inserted: 0, duplicates, messageIds: [], conversationIds: [] };
+    // The models run (in worker threads) while the contacts and conversations are written.
+    const classifying = opts.classify === false ? null : classifyTexts(fresh.map((i) => i.text));
+    classifying?.catch(() => {});
 
     // Threading: a reply whose parent we hold joins the parent's conversation; else the thread key.
     const resolved = new Map<string, Resolved>();
@@ -160,19 +123,33 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     const convByKey = new Map<string, string>();
     const createdConversations: string[] = [];
     if (newThreads.size > 0) {
+      // Existing threads are read (no dummy update of their rows); the missing ones are inserted, and
+      // any that a concurrent ingest created meanwhile are read again.
       const keys = [...newThreads.keys()];
-      const values = [...newThreads.values()];
-      const rows = await tx.execute<{ id: string; thread_key: string; inserted: boolean }>(sql`
-        INSERT INTO conversations (workspace_id, channel_id, thread_key, kind, root_remote_id, context, contact_id, last_message_at, created_at, updated_at)
-        SELECT ${channel.workspaceId}, ${channel.id}, k, kind, root, ctx::jsonb, contact, ${now}, ${now}, ${now}
-        FROM unnest(${sql.param(keys)}::text[], ${sql.param(values.map((v) => v.kind))}::text[], ${sql.param(values.map((v) => v.root))}::text[],
-                    ${sql.param(values.map((v) => JSON.stringify(contextOf(v.root, v.first))))}::text[],
-                    ${sql.param(values.map((v) => contactIds.get(v.first.author.remoteId) ?? null))}::uuid[]) AS t(k, kind, root, ctx, contact)
-        ON CONFLICT (channel_id, thread_key) DO UPDATE SET updated_at = EXCLUDED.updated_at
-        RETURNING id, thread_key, (xmax = 0) AS inserted`);
-      for (const r of rows.rows) {
-        convByKey.set(r.thread_key, r.id);
-        if (r.inserted) createdConversations.push(r.id);
+      const existing = await tx.execute<{ id: string; thread_key: string }>(sql`
+        SELECT id, thread_key FROM conversations WHERE channel_id = ${channel.id} AND thread_key = ANY(${sql.param(keys)}::text[])`);
+      for (const r of existing.rows) convByKey.set(r.thread_key, r.id);
+      const missing = keys.filter((k) => !convByKey.has(k));
+      if (missing.length > 0) {
+        const values = missing.map((k) => newThreads.get(k)!);
+        const rows = await tx.execute<{ id: string; thread_key: string }>(sql`
+          INSERT INTO conversations (workspace_id, channel_id, thread_key, kind, root_remote_id, context, contact_id, last_message_at, created_at, updated_at)
+          SELECT ${channel.workspaceId}, ${channel.id}, k, kind, root, ctx::jsonb, contact, ${now}, ${now}, ${now}
+          FROM unnest(${sql.param(missing)}::text[], ${sql.param(values.map((v) => v.kind))}::text[], ${sql.param(values.map((v) => v.root))}::text[],
+                      ${sql.param(values.map((v) => JSON.stringify(contextOf(v.root, v.first))))}::text[],
+                      ${sql.param(values.map((v) => contactIds.get(v.first.author.remoteId) ?? null))}::uuid[]) AS t(k, kind, root, ctx, contact)
+          ON CONFLICT (channel_id, thread_key) DO NOTHING
+          RETURNING id, thread_key`);
+        for (const r of rows.rows) {
+          convByKey.set(r.thread_key, r.id);
+          createdConversations.push(r.id);
+        }
+        const lost = missing.filter((k) => !convByKey.has(k));
+        if (lost.length > 0) {
+          const again = await tx.execute<{ id: string; thread_key: string }>(sql`
+            SELECT id, thread_key FROM conversations WHERE channel_id = ${channel.id} AND thread_key = ANY(${sql.param(lost)}::text[])`);
+          for (const r of again.rows) convByKey.set(r.thread_key, r.id);
+        }
       }
     }
     if (createdConversations.length > 0) {
@@ -189,7 +166,7 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
       return 'conversationId' in r ? r.conversationId : convByKey.get(r.threadKey)!;
     };
 
-    const classified = fresh.map((i) => (opts.classify === false ? EMPTY : classifyText(i.text)));
+    const classified: Classification[] = classifying ? await classifying : fresh.map(() => EMPTY_CLASSIFICATION);
     const ids = fresh.map(() => randomUUID());
     const col = <T>(f: (i: Interaction, n: number) => T) => sql.param(fresh.map(f));
     const inserted = await tx.execute<{ id: string; conversation_id: string }>(sql`
@@ -299,13 +276,16 @@ async function resolveContacts(tx: DbOrTx, channel: IngestChannel, items: Intera
     const prev = authors.get(i.author.remoteId);
     if (!prev || i.createdAt > prev.at) authors.set(i.author.remoteId, { ...i.author, at: i.createdAt });
   }
-  const list = [...authors.values()];
+  // Sorted so that concurrent ingests (two channels of a network share authors) insert identities in
+  // one order and lock contacts in one order: they wait for each other, never deadlock.
+  const list = [...authors.values()].sort((a, b) => (a.remoteId < b.remoteId ? -1 : a.remoteId > b.remoteId ? 1 : 0));
   const existing = await tx.execute<{ remote_id: string; contact_id: string }>(sql`
     SELECT remote_id, contact_id FROM contact_identities
     WHERE workspace_id = ${channel.workspaceId} AND network = ${channel.network} AND remote_id = ANY(${sql.param(list.map((a) => a.remoteId))}::text[])`);
   const out = new Map(existing.rows.map((r) => [r.remote_id, r.contact_id]));
   if (out.size > 0) {
     const known = list.filter((a) => out.has(a.remoteId));
+    await tx.execute(sql`SELECT 1 FROM contacts WHERE id = ANY(${sql.param([...new Set(out.values())])}::uuid[]) ORDER BY id FOR UPDATE`);
     await tx.execute(sql`
       UPDATE contacts c SET last_seen_at = GREATEST(c.last_seen_at, t.at), followers = COALESCE(t.f, c.followers), updated_at = ${now}
       FROM unnest(${sql.param(known.map((a) => out.get(a.remoteId)!))}::uuid[], ${sql.param(known.map((a) => a.at.toISOString()))}::timestamptz[],

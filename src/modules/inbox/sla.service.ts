@@ -79,15 +79,23 @@ export async function applySlaToConversations(deps: Deps, db: DbOrTx, workspaceI
     slaState: conversations.slaState, slaDueAt: conversations.slaDueAt,
   }).from(conversations).where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids)));
   const breached: string[] = [];
+  const changed: { id: string; policyId: string | null; target: string | null; dueAt: string | null; state: string; breached: boolean }[] = [];
   for (const conv of rows) {
     const view = slaStatus(conv, pickPolicy(policies, conv), cal, now);
     if (view.state === conv.slaState && view.dueAt?.getTime() === conv.slaDueAt?.getTime()) continue;
     const becameBreached = view.state === 'breached' && conv.slaState !== 'breached';
     if (becameBreached) breached.push(conv.id);
-    await db.update(conversations).set({
-      slaPolicyId: view.policyId, slaTarget: view.target, slaDueAt: view.dueAt, slaState: view.state,
-      ...(becameBreached ? { slaBreachedAt: now } : {}),
-    }).where(eq(conversations.id, conv.id));
+    changed.push({ id: conv.id, policyId: view.policyId, target: view.target, dueAt: view.dueAt?.toISOString() ?? null, state: view.state, breached: becameBreached });
+  }
+  if (changed.length > 0) {
+    // One statement for the page (an ingest page or the tick's batch), not one round trip per conversation.
+    const col = <T>(f: (c: (typeof changed)[number]) => T) => sql.param(changed.map(f));
+    await db.execute(sql`
+      UPDATE conversations c SET sla_policy_id = t.policy, sla_target = t.target, sla_due_at = t.due, sla_state = t.state,
+        sla_breached_at = CASE WHEN t.breached THEN ${now} ELSE c.sla_breached_at END
+      FROM unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.policyId)}::uuid[], ${col((c) => c.target)}::text[], ${col((c) => c.dueAt)}::timestamptz[],
+        ${col((c) => c.state)}::text[], ${col((c) => c.breached)}::bool[]) AS t(id, policy, target, due, state, breached)
+      WHERE c.id = t.id AND c.workspace_id = ${workspaceId}`);
   }
   return breached;
 }
