@@ -53,7 +53,10 @@ export function classifyText(text: string): Classification {
 const MIN_TEXTS_FOR_WORKERS = 32;
 
 type Pending = { resolve: (r: Classification[]) => void; reject: (e: Error) => void };
-type PoolWorker = { worker: Worker; pending: Map<number, Pending> };
+type PoolWorker = { worker: Worker; pending: Map<number, Pending>; idle: NodeJS.Timeout | null };
+
+/** Each worker holds its own copy of the models (~210 MB): one idle this long is stopped, and started again on demand. */
+const IDLE_MS = 120_000;
 
 // One worker per core: with two or more cores the models run beside the event loop and PostgreSQL.
 let poolSize = os.availableParallelism() > 1 ? Math.min(2, os.availableParallelism()) : 0;
@@ -73,7 +76,7 @@ export function setClassifyWorkers(n: number): void {
 
 function spawn(): PoolWorker {
   const worker = new Worker(new URL('./message.classify.worker.ts', import.meta.url));
-  const pw: PoolWorker = { worker, pending: new Map() };
+  const pw: PoolWorker = { worker, pending: new Map(), idle: null };
   const fail = (err: Error) => {
     for (const p of pw.pending.values()) p.reject(err);
     pw.pending.clear();
@@ -84,7 +87,14 @@ function spawn(): PoolWorker {
     const p = pw.pending.get(m.id);
     if (!p) return;
     pw.pending.delete(m.id);
-    if (pw.pending.size === 0) worker.unref();
+    if (pw.pending.size === 0) {
+      worker.unref();
+      pw.idle = setTimeout(() => {
+        const at = pool.indexOf(pw);
+        if (at >= 0) pool.splice(at, 1);
+        void worker.terminate();
+      }, IDLE_MS).unref();
+    }
     if (m.error !== undefined) p.reject(new Error(m.error));
     else p.resolve(m.result!);
   });
@@ -99,6 +109,8 @@ function onWorker(texts: string[]): Promise<Classification[]> {
   const pw = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   const id = nextId++;
   return new Promise((resolve, reject) => {
+    if (pw.idle) clearTimeout(pw.idle);
+    pw.idle = null;
     pw.pending.set(id, { resolve, reject });
     pw.worker.ref();
     pw.worker.postMessage({ id, texts });
