@@ -19,6 +19,7 @@ import { MediaLibraryPage } from './routes/publishing/MediaLibrary.tsx';
 import { ImportPage } from './routes/publishing/ImportPage.tsx';
 import { CharterSettings } from './routes/publishing/CharterSettings.tsx';
 import { PlanSettings } from './routes/publishing/PlanSettings.tsx';
+import { ApprovalFlowSettings } from './routes/publishing/ApprovalFlowSettings.tsx';
 import { InboxPage } from './routes/inbox/InboxPage.tsx';
 import { ContactProfilePage } from './routes/contacts/ContactProfilePage.tsx';
 import { ContactsPage } from './routes/contacts/ContactsPage.tsx';
@@ -194,6 +195,7 @@ const settingsRelayRoute = createRoute({ getParentRoute: () => settingsRoute, pa
 const settingsSavedRepliesRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'saved-replies', component: SavedRepliesSettings });
 const settingsCharterRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'charter', component: CharterSettings });
 const settingsPlanRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'plan', component: PlanSettings });
+const settingsApprovalsRoute = createRoute({ getParentRoute: () => settingsRoute, path: 'approvals', component: ApprovalFlowSettings });
 const settingsProfileRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'profile',
@@ -229,6 +231,7 @@ const routeTree = rootRoute.addChildren([
       settingsChannelRoute,
       settingsCharterRoute,
       settingsPlanRoute,
+      settingsApprovalsRoute,
       settingsTokensRoute,
       settingsAuditRoute,
       settingsModerationRoute,

@@ -11,6 +11,7 @@ const SECTIONS = [
   { key: 'channels', to: '/w/$wid/settings/channels', adminOnly: false },
   { key: 'charter', to: '/w/$wid/settings/charter', adminOnly: false, label: 'publishing.charter.tab' },
   { key: 'plan', to: '/w/$wid/settings/plan', adminOnly: false, label: 'publishing.plan.tab' },
+  { key: 'approvals', to: '/w/$wid/settings/approvals', adminOnly: false, label: 'publishing.approvalFlow.tab' },
   // Inbox settings (labels in inbox.*.json; each page shows read-only what a role cannot change).
   { key: 'moderation', to: '/w/$wid/settings/moderation', adminOnly: false, permission: 'moderation.manage', label: 'inbox.settingsTabs.moderation' },
   { key: 'sla', to: '/w/$wid/settings/sla', adminOnly: false, permission: 'inbox.read', label: 'inbox.settingsTabs.sla' },
