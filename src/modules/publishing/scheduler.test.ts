@@ -71,10 +71,11 @@ describe('scheduler (exactly-once)', () => {
   });
 
   test('two workers racing on claims publish each variant exactly once', async () => {
-    const chans = await Promise.all([1, 2, 3].map(() => makeMastodonChannel(t.deps, wid, fake)));
+    // More channels than either worker's batch: with channel affinity, each worker serves its own channels.
+    const chans = await Promise.all(Array.from({ length: 20 }, () => makeMastodonChannel(t.deps, wid, fake)));
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const { variants } = await makeScheduledPost(t.deps, wid, [chans[i % 3]!.channel.id], { text: `Course ${i}`, dueAt: clock.now });
+      const { variants } = await makeScheduledPost(t.deps, wid, [chans[i % 20]!.channel.id], { text: `Course ${i}`, dueAt: clock.now });
       ids.push(variants[0]!.id);
     }
     const a = scheduler({ batchSize: 7 });
