@@ -137,7 +137,7 @@ export async function undoAction(ctx: Ctx, id: string) {
     switch (row.action) {
       case 'hide': case 'unhide': await tx.update(messages).set({ hidden: before.hidden ?? row.action !== 'hide' }).where(eq(messages.id, msg.id)); break;
       case 'delete': await tx.update(messages).set({ deletedAt: null }).where(eq(messages.id, msg.id)); break;
-      case 'tag': await tx.update(conversations).set({ tags: conv.tags.filter((t) => t !== (row.params as any).tag) }).where(eq(conversations.id, conv.id)); break;
+      case 'tag': await tx.update(conversations).set({ tags: conv.tags.filter((t) => t !== (row.params as { tag?: string }).tag) }).where(eq(conversations.id, conv.id)); break;
       case 'assign': await tx.update(conversations).set({ assigneeId: before.assigneeId ?? null }).where(eq(conversations.id, conv.id)); break;
       case 'escalate': await tx.update(conversations).set({ priority: before.priority ?? 'normal' }).where(eq(conversations.id, conv.id)); break;
       default: break;

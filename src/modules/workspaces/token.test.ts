@@ -131,7 +131,7 @@ describe('API tokens', () => {
     await people.editor.client.delete(`${w}/tokens/${id}`);
     const rows = await t.deps.db.select().from(auditLog).where(eq(auditLog.targetId, id)).orderBy(auditLog.id);
     assert.deepEqual(rows.map((r) => [r.action, r.actorId]), [['token.create', people.editor.user.id], ['token.revoke', people.editor.user.id]]);
-    assert.deepEqual([(rows[0]!.after as any).name, (rows[0]!.after as any).role], ['ci client', 'client']);
+    assert.deepEqual([(rows[0]!.after as { name: string }).name, (rows[0]!.after as { role: string }).role], ['ci client', 'client']);
     assert.deepEqual(rows[1]!.before, { name: 'ci client', role: 'client' });
   });
 });

@@ -45,8 +45,8 @@ describe('workspaces', () => {
     const entry = await lastAudit(t, wid, 'workspace.update');
     assert.equal(entry?.actorId, user.id);
     assert.equal(entry?.at.toISOString(), t.clock.now.toISOString());
-    assert.deepEqual([(entry?.before as any).name, (entry?.before as any).timezone], ['Old name', 'UTC']);
-    assert.deepEqual([(entry?.after as any).name, (entry?.after as any).timezone], ['New name', 'America/Montreal']);
+    assert.deepEqual([(entry?.before as { name: string; timezone: string }).name, (entry?.before as { name: string; timezone: string }).timezone], ['Old name', 'UTC']);
+    assert.deepEqual([(entry?.after as { name: string; timezone: string }).name, (entry?.after as { name: string; timezone: string }).timezone], ['New name', 'America/Montreal']);
   });
 
   test('current IANA names and aliases are accepted as time zones, not only ICU’s spelling', async () => {
