@@ -197,13 +197,17 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
 
     const post = await postOnFake(fake, brand.token, 'Nouveauté n°4 de l’atelier');
     await postOnFake(fake, fans[1]!.token, '@brand vous êtes des idiots', post);
+    // "Check now" instead of waiting for the next poll tick (what the inbox's refresh does for a user).
+    const listed = await page.request.get(`/api/workspaces/${wid}/channels`);
+    const channelId = ((await listed.json()) as { channels: { id: string }[] }).channels[0]!.id;
+    assert.equal((await page.request.post(`/api/workspaces/${wid}/inbox/channels/${channelId}/sync`)).status(), 202);
 
     await page.getByRole('link', { name: 'Inbox' }).click();
     await rows().filter({ hasText: 'vous êtes des idiots' }).waitFor({ timeout: INGEST_MS });
     await rows().filter({ hasText: 'vous êtes des idiots' }).getByRole('button').click();
     const message = page.getByTestId('message').filter({ hasText: 'vous êtes des idiots' });
     // The rule runs right after ingest: wait for the hide to show (live, no reload).
-    await message.getByTestId('hidden-badge').waitFor({ timeout: 60_000 });
+    await message.getByTestId('hidden-badge').waitFor({ timeout: 120_000 });
     assert.equal(await message.getAttribute('data-hidden'), 'true');
     await page.getByTestId('conversation-action').getByText(/rule Insults · In Passerelle only/).waitFor();
     await screenshot(page, 'inbox-hidden');
