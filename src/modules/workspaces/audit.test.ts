@@ -54,7 +54,8 @@ describe('audit log', () => {
   test('every change is an entry with its actor, target, before and after, newest first', async () => {
     const res = await owner.get(`${w}/audit`);
     assert.equal(res.statusCode, 200);
-    const entries = res.data.entries as any[];
+    type Entry = { action: string; actor: { type: string; id: string | null; name: string }; targetId: string | null; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    const entries = res.data.entries as Entry[];
     assert.deepEqual(entries.map((e) => e.action), [
       'member.remove', 'invitation.revoke', 'invitation.create', 'token.revoke', 'token.create', 'member.role_change',
       'invitation.accept', 'invitation.create', 'workspace.update',
@@ -64,8 +65,12 @@ describe('audit log', () => {
       assert.ok(e.actor.id, `${e.action} has an actor`);
       assert.ok(e.targetId, `${e.action} has a target`);
     }
-    const byAction = (a: string) => entries.find((e) => e.action === a);
-    assert.deepEqual([byAction('workspace.update').before.name, byAction('workspace.update').after.name], ['Audited', 'Audited & renamed']);
+    const byAction = (a: string): Entry => {
+      const found = entries.find((e) => e.action === a);
+      assert.ok(found, `${a} is logged`);
+      return found;
+    };
+    assert.deepEqual([byAction('workspace.update').before?.name, byAction('workspace.update').after?.name], ['Audited', 'Audited & renamed']);
     assert.deepEqual([byAction('member.role_change').before, byAction('member.role_change').after], [{ role: 'editor' }, { role: 'analyst' }]);
     assert.deepEqual(byAction('member.remove').before, { role: 'analyst' });
     assert.equal(byAction('invitation.accept').actor.name, 'Ed');
