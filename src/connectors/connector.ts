@@ -109,6 +109,13 @@ export interface Capabilities {
    * ~1 h) and recent posts are searched after that.
    */
   reconciliation: 'record-key' | 'idempotency-header';
+  /**
+   * Real-time delivery on top of polling (polling with cursors stays the source of truth):
+   * `account` = `stream` follows one channel over its own connection (Mastodon streaming);
+   * `network` = one shared connection serves every channel of the network (Bluesky Jetstream);
+   * `none` = polling only.
+   */
+  stream: 'none' | 'account' | 'network';
 }
 
 /** Text, media and thread limits of one channel (some are per instance). */

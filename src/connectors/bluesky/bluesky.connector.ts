@@ -38,6 +38,7 @@ export const blueskyCapabilities: Capabilities = {
   metrics: ['likes', 'reposts', 'replies', 'quotes'],
   search: true,
   reconciliation: 'record-key',
+  stream: 'none',
 };
 
 /** Bluesky's limits are the same for every account (app.bsky.feed.post lexicon, embed.images). */

@@ -45,6 +45,7 @@ export const mastodonCapabilities: Capabilities = {
   metrics: ['likes', 'reposts', 'replies', 'quotes'],
   search: true,
   reconciliation: 'idempotency-header',
+  stream: 'none',
 };
 
 export interface MastodonOptions {
