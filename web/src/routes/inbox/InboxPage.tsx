@@ -26,7 +26,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 import { BulkBar } from './BulkBar.tsx';
-import { ConversationPane } from './ConversationPane.tsx';
+import { ConversationPane } from './conversation/ConversationPane.tsx';
 import { FiltersPane } from './FiltersPane.tsx';
 import { STATUSES, can, inboxApi, inboxKeys } from './inbox-api.ts';
 import type { ConversationItem, Filters, Status } from './inbox-api.ts';

@@ -2,11 +2,11 @@ import { Button, Group, Paper, Stack, Text, Textarea, UnstyledButton } from '@ma
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Member } from '../../api/types.ts';
-import { useErrorText } from '../../lib/errors.ts';
-import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys } from './inbox-api.ts';
-import type { Note } from './inbox-api.ts';
+import type { Member } from '../../../api/types.ts';
+import { useErrorText } from '../../../lib/errors.ts';
+import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-context.ts';
+import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
+import type { Note } from '../inbox-api.ts';
 
 /** The "@word" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {

@@ -4,11 +4,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { RefObject } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client.ts';
-import { useErrorText } from '../../lib/errors.ts';
-import { inboxApi, inboxKeys, useSavedReplies } from './inbox-api.ts';
-import type { ConversationDetail, Guard, Reply } from './inbox-api.ts';
-import { useDuration, useNow } from './inbox-ui.tsx';
+import { ApiError } from '../../../api/client.ts';
+import { useErrorText } from '../../../lib/errors.ts';
+import { inboxApi, inboxKeys, useSavedReplies } from '../inbox-api.ts';
+import type { ConversationDetail, Guard, Reply } from '../inbox-api.ts';
+import { useDuration, useNow } from '../inbox-ui.tsx';
 
 interface Attempt {
   text: string;
