@@ -336,6 +336,57 @@ export interface Connected<C> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Streams (real time on top of polling; see docs/connectors.md "Streams")
+
+/** Where an account stream (`capabilities.stream === 'account'`) delivers what it receives. */
+export interface StreamSink {
+  /**
+   * The connection is open: called on the first connect and after every reconnect. Whatever happened
+   * while it was down is not replayed by the stream, so the caller polls once (`fetchInteractions`).
+   */
+  onOpen(): void;
+  /**
+   * Interactions as they arrive, mapped exactly as `fetchInteractions` maps them (same remote ids, so
+   * the poll that later sees them again is a harmless duplicate). The stream waits for the promise.
+   */
+  onInteractions(items: Interaction[]): Promise<void>;
+  /** The connection dropped; the stream reconnects by itself after a backoff. For status display. */
+  onDrop(error: Error): void;
+}
+
+/** What a network stream (`capabilities.stream === 'network'`) needs: no channel, no credentials. */
+export interface NetworkStreamContext {
+  now(): Date;
+  log: ConnectorLogger;
+  /** The endpoint, from the operator's configuration (trusted, not user input). */
+  url: string;
+  /** Remote ids of the accounts to watch; read on every event, so it may change without reconnecting. */
+  accounts(): ReadonlySet<string>;
+}
+
+/** Something on the network that concerns one of our accounts. */
+export interface StreamActivity {
+  /** The account concerned (`AccountProfile.remoteId`, e.g. a DID). */
+  accountRemoteId: string;
+  reason: 'reply' | 'mention' | 'quote';
+  /** The remote id of the post that triggered it. */
+  remoteId: string;
+}
+
+/** Where a network stream reports what it sees. */
+export interface NetworkStreamSink {
+  /** The connection is open (first connect and every reconnect). */
+  onOpen(): void;
+  /**
+   * Activity for one of `accounts()`. The event carries too little to build an `Interaction` (no
+   * author profile): the caller polls the account's channels at once instead.
+   */
+  onActivity(activity: StreamActivity): void;
+  /** The connection dropped; the stream reconnects by itself after a backoff. */
+  onDrop(error: Error): void;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The contract
 
 /**
@@ -375,4 +426,17 @@ export interface Connector<C = unknown> {
   fetchMetrics(ctx: ConnectorContext<C>, remoteIds: string[]): Promise<MetricSnapshot[]>;
   /** Public posts matching `query` (listening), newest first; `cursor` pages backwards. */
   search(ctx: ConnectorContext<C>, query: string, cursor: string | null): Promise<{ items: Interaction[]; cursor: string | null }>;
+
+  /**
+   * `capabilities.stream === 'account'`: follows this channel in real time until `signal` aborts
+   * (then resolves). Reconnects by itself with backoff and jitter (`sink.onDrop`, then `sink.onOpen`
+   * again); throws only what retrying cannot fix: `AuthExpired` (reconnect the channel) or `Rejected`.
+   * A stream is a low-latency path, never the source of truth: polling still runs.
+   */
+  stream?(ctx: ConnectorContext<C>, sink: StreamSink, signal: AbortSignal): Promise<void>;
+  /**
+   * `capabilities.stream === 'network'`: one connection for every channel of the network in this
+   * process, reporting activity concerning `ctx.accounts()`. Same lifecycle as `stream`.
+   */
+  streamNetwork?(ctx: NetworkStreamContext, sink: NetworkStreamSink, signal: AbortSignal): Promise<void>;
 }

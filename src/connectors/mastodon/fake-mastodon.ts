@@ -94,6 +94,10 @@ export class FakeMastodon {
   private windowCount = 0;
   /** The account that approves /oauth/authorize (the "logged-in user" of the instance). */
   authorizingAccountId: string | null = null;
+  /** `configuration.urls.streaming` of /api/v2/instance (set by `FakeMastodonStreaming`), when any. */
+  streamingUrl: string | null = null;
+  /** Called with every new notification as the API would return it (the streaming server pushes it). */
+  readonly notificationListeners = new Set<(forAccountId: string, notification: object) => void>();
 
   constructor(options: FakeMastodonOptions = {}) {
     this.options = {
@@ -154,6 +158,12 @@ export class FakeMastodon {
     return [...this.statuses.values()].filter((s) => s.accountId === accountId && !s.deleted);
   }
 
+  /** The account a token acts for, or null when the token is unknown or revoked (streaming auth). */
+  accountIdForToken(token: string): string | null {
+    const t = this.tokens.get(token);
+    return t && !t.revoked && this.accounts.has(t.accountId) ? t.accountId : null;
+  }
+
   isBlocked(byAccountId: string, targetId: string): boolean {
     return this.blocks.has(`${byAccountId}:${targetId}`);
   }
@@ -185,7 +195,16 @@ export class FakeMastodon {
 
   private notify(type: string, forAccountId: string, fromAccountId: string, statusId: string | null): void {
     if (forAccountId === fromAccountId) return;
-    this.notifications.push({ id: this.id(), type, created_at: new Date().toISOString(), forAccountId, fromAccountId, statusId });
+    const notification: Notification = { id: this.id(), type, created_at: new Date().toISOString(), forAccountId, fromAccountId, statusId };
+    this.notifications.push(notification);
+    for (const listener of this.notificationListeners) listener(forAccountId, this.notificationJson(notification));
+  }
+
+  /** A notification as the Notification entity (docs.joinmastodon.org/entities/Notification). */
+  private notificationJson(n: Notification) {
+    const from = this.accounts.get(n.fromAccountId);
+    const status = n.statusId ? this.statuses.get(n.statusId) : undefined;
+    return { id: n.id, type: n.type, created_at: n.created_at, account: from ? this.accountJson(from) : null, status: status ? this.statusJson(status) : null };
   }
 
   private countLength(text: string): number {
@@ -238,6 +257,7 @@ export class FakeMastodon {
         configuration: {
           statuses: { max_characters: this.options.maxCharacters, max_media_attachments: this.options.maxMediaAttachments, characters_reserved_per_url: this.options.charactersReservedPerUrl },
           media_attachments: { supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'video/mp4'], image_size_limit: this.options.imageSizeLimit, description_limit: 1500 },
+          ...(this.streamingUrl ? { urls: { streaming: this.streamingUrl } } : {}),
         },
       });
       return;
@@ -523,11 +543,7 @@ export class FakeMastodon {
         headers['link'] = `<${base}?max_id=${last.id}>; rel="next", <${base}?min_id=${first.id}>; rel="prev"`;
       }
       return ok(
-        list.map((n) => {
-          const from = this.accounts.get(n.fromAccountId);
-          const status = n.statusId ? this.statuses.get(n.statusId) : undefined;
-          return { id: n.id, type: n.type, created_at: n.created_at, account: from ? this.accountJson(from) : null, status: status ? this.statusJson(status) : null };
-        }),
+        list.map((n) => this.notificationJson(n)),
         200,
         headers,
       );

@@ -24,6 +24,7 @@ import { AuthExpired, Rejected, rejectedByValidation, Transient } from '../error
 import type { CallResult, CallSpec, HttpContext } from '../http.ts';
 import { HttpClient } from '../http.ts';
 import { validateVariant } from '../text/validate.ts';
+import { streamMastodon, type MastodonStreamOptions } from './mastodon.stream.ts';
 import type { MastodonAccount, MastodonCredentials, MastodonInstance, MastodonNotification, MastodonStatus } from './mastodon.api.ts';
 import {
   compareIds,
@@ -45,7 +46,7 @@ export const mastodonCapabilities: Capabilities = {
   metrics: ['likes', 'reposts', 'replies', 'quotes'],
   search: true,
   reconciliation: 'idempotency-header',
-  stream: 'none',
+  stream: 'account',
 };
 
 export interface MastodonOptions {
@@ -55,6 +56,8 @@ export interface MastodonOptions {
   mediaProcessingTimeoutMs?: number;
   /** Visibility of published statuses. */
   visibility?: 'public' | 'unlisted' | 'private';
+  /** Reconnect and heartbeat settings of `stream` (tests shorten them). */
+  stream?: MastodonStreamOptions;
 }
 
 const NOTIFICATION_TYPES = ['mention', 'favourite', 'reblog', 'follow', 'quote'];
@@ -362,6 +365,10 @@ export function createMastodonConnector(options: MastodonOptions = {}): Connecto
         items: statuses.map((s) => statusInteraction(s, ctx.credentials.accountId, ctx.credentials.instanceUrl, 'mention')),
         cursor: statuses.length < 20 ? null : String(offset + statuses.length),
       };
+    },
+
+    stream(ctx, sink, signal) {
+      return streamMastodon(ctx, sink, signal, options.stream);
     },
   };
   return connector;
