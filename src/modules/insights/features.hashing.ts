@@ -94,7 +94,141 @@ export function extractFeatures(
   cfg: FeatureConfig,
   opts: { explain?: boolean; reuse?: boolean } = {},
 ): SparseVector {
-  return featuresOfTokens(tokenize(normalizeForModel(text)), cfg, opts);
+  if (opts.explain || cfg.charMax > ANALYSIS_CHAR_MAX) return featuresOfTokens(tokenize(normalizeForModel(text)), cfg, opts);
+  return featuresOfAnalysis(analyze(text), cfg, opts);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The shared pass. Classifying one message runs about six members (sentiment, toxicity, three intent
+// members, each with its own feature view); each used to normalise, tokenise and hash the same text
+// again. `analyze` does that once per text: tokens, their word and bigram hashes and every character
+// n-gram hash up to ANALYSIS_CHAR_MAX, already finalised. A member's vector is then a filter (n-gram
+// sizes), a mask (bucket count) and a normalisation over those arrays, emitted in exactly the order
+// `featuresOfTokens` uses, so the values (and the float sums over them) are bit-identical
+// (features.hashing.test.ts checks it on the corpus for every shipped model's configuration).
+
+/** Character n-grams are precomputed up to this size (the largest any shipped model uses). */
+const ANALYSIS_CHAR_MAX = 5;
+
+interface Analysis {
+  tokens: string[];
+  /** finalize(word hash) per token. */
+  uni: Uint32Array;
+  /** finalize(bigram hash) of (t-1, t) at index t (index 0 unused). */
+  bi: Uint32Array;
+  /** Char n-grams of token t are at charStart[t] … charStart[t+1]-1 (none for non-word tokens). */
+  charStart: Int32Array;
+  charHash: Uint32Array;
+  charLen: Uint8Array;
+}
+
+// The last two texts analysed: detection reads a cleaned copy, the models the text itself.
+const memo: { text: string; a: Analysis }[] = [];
+
+function analyze(text: string): Analysis {
+  for (const m of memo) if (m.text === text) return m.a;
+  const tokens = tokenize(normalizeForModel(text));
+  const T = tokens.length;
+  const uni = new Uint32Array(T);
+  const bi = new Uint32Array(T);
+  const charStart = new Int32Array(T + 1);
+  let total = 0;
+  for (const t of tokens) if (isWordToken(t)) total += (t.length + 2) * ANALYSIS_CHAR_MAX;
+  const charHash = new Uint32Array(total);
+  const charLen = new Uint8Array(total);
+  let n = 0;
+  let prev = 0;
+  for (let t = 0; t < T; t++) {
+    const tok = tokens[t] as string;
+    const wh = fnvString(SEED_WORD, tok);
+    uni[t] = finalize(wh);
+    if (t > 0) bi[t] = finalize(Math.imul(prev ^ SEED_BIGRAM, FNV_PRIME) ^ wh);
+    prev = wh;
+    charStart[t] = n;
+    if (isWordToken(tok)) {
+      const padded = '<' + tok + '>';
+      const L = padded.length;
+      for (let i = 0; i < L; i++) {
+        let h = SEED_CHAR;
+        for (let j = i; j < L && j - i < ANALYSIS_CHAR_MAX; j++) {
+          h ^= padded.charCodeAt(j);
+          h = Math.imul(h, FNV_PRIME);
+          const len = j - i + 1;
+          if (len < L) {
+            charHash[n] = finalize(h ^ len);
+            charLen[n] = len;
+            n++;
+          }
+        }
+      }
+    }
+  }
+  charStart[T] = n;
+  const a: Analysis = { tokens, uni, bi, charStart, charHash, charLen };
+  memo.unshift({ text, a });
+  if (memo.length > 2) memo.pop();
+  return a;
+}
+
+/** `featuresOfTokens` over a precomputed analysis (same features, same order, same values). */
+function featuresOfAnalysis(a: Analysis, cfg: FeatureConfig, opts: { reuse?: boolean }): SparseVector {
+  const { tokens, uni, bi, charStart, charHash, charLen } = a;
+  const mask = (1 << cfg.bits) - 1;
+  const nChar = cfg.charMax > 0 ? cfg.charMax - cfg.charMin + 1 : 0;
+  ensure(2 * tokens.length + (nChar > 0 ? charHash.length : 0) + 4);
+  const idx = scratchIndex;
+  const val = scratchValue;
+  const lex = cfg.lexicon ? lexiconMap(cfg.lexicon) : undefined;
+  const lw = cfg.lexiconWeight ?? 1;
+  const cw = cfg.charWeight;
+  const lo = cfg.charMin;
+  const hi = cfg.charMax;
+  let lexPos = 0;
+  let lexNeg = 0;
+  let n = 0;
+  let sq = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    if (cfg.wordNgrams >= 1) {
+      idx[n] = (uni[t] as number) & mask;
+      val[n++] = 1;
+      sq += 1;
+    }
+    if (cfg.wordNgrams >= 2 && t > 0) {
+      idx[n] = (bi[t] as number) & mask;
+      val[n++] = 1;
+      sq += 1;
+    }
+    if (lex !== undefined) {
+      const score = lex.get(tokens[t] as string);
+      if (score !== undefined) {
+        let negated = false;
+        for (let b = Math.max(0, t - 3); b < t; b++) if (NEGATORS.has(tokens[b] as string)) negated = true;
+        const signed = negated ? -score * 0.5 : score;
+        if (signed > 0) lexPos += signed;
+        else lexNeg -= signed;
+      }
+    }
+    if (nChar > 0) {
+      for (let c = charStart[t] as number, end = charStart[t + 1] as number; c < end; c++) {
+        const len = charLen[c] as number;
+        if (len < lo || len > hi) continue;
+        idx[n] = (charHash[c] as number) & mask;
+        val[n++] = cw;
+        sq += cw * cw;
+      }
+    }
+  }
+  const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
+  for (let i = 0; i < n; i++) val[i] = (val[i] as number) * inv;
+  if (lex !== undefined) {
+    for (const [code, v] of [[1, lexPos], [2, lexNeg], [3, lexPos > 0 && lexNeg > 0 ? 1 : 0]] as const) {
+      if (v === 0) continue;
+      idx[n] = finalize(Math.imul(SEED_LEX ^ code, FNV_PRIME)) & mask;
+      val[n++] = lw * Math.tanh(v / 4);
+    }
+  }
+  if (opts.reuse) return { index: idx, value: val, length: n };
+  return { index: idx.slice(0, n), value: val.slice(0, n), length: n };
 }
 
 export function featuresOfTokens(
