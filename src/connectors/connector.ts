@@ -8,7 +8,7 @@
  */
 
 /** Networks with a connector. */
-export type NetworkId = 'bluesky' | 'mastodon';
+export type NetworkId = 'bluesky' | 'mastodon' | 'google-business';
 
 // ---------------------------------------------------------------------------------------------------
 // Context
@@ -237,6 +237,8 @@ export interface ValidationIssue {
     | 'thread_too_long'
     | 'thread_unsupported'
     | 'reply_unsupported'
+    /** The network publishes only replies (Google Business Profile: answers to reviews). */
+    | 'reply_required'
     | 'content_warning_unsupported';
   /** Path of the offending field: `text`, `thread[1].text`, `media[2]`, `thread[0].media[1].altText`… */
   field: string;
@@ -274,6 +276,8 @@ export interface Interaction {
   /** Remote id of the thread's root post. */
   root: string | null;
   url: string | null;
+  /** Star rating of a review, 1 (worst) to 5 (best); absent or null for everything else. */
+  rating?: number | null;
   /** A few raw fields for debugging and provenance (never tokens). */
   raw: Record<string, unknown>;
 }
@@ -424,6 +428,12 @@ export interface Connector<C = unknown> {
   moderate(ctx: ConnectorContext<C>, action: ModerationAction, target: ModerationTarget): Promise<void>;
   /** Current counts of our published posts. Deleted posts are left out. */
   fetchMetrics(ctx: ConnectorContext<C>, remoteIds: string[]): Promise<MetricSnapshot[]>;
+  /**
+   * Where one authorization backs several channels (Google: one consent, several locations), an id
+   * of that grant: the channels module revokes on disconnect only when no other channel holds it.
+   * Absent: every channel has its own credentials.
+   */
+  grantOf?(credentials: C): string | null;
   /** Public posts matching `query` (listening), newest first; `cursor` pages backwards. */
   search(ctx: ConnectorContext<C>, query: string, cursor: string | null): Promise<{ items: Interaction[]; cursor: string | null }>;
 

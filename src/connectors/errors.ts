@@ -31,7 +31,9 @@ export type RejectCode =
   | 'duplicate'
   | 'unreachable'
   | 'blocked_address'
-  | 'not_an_instance';
+  | 'not_an_instance'
+  /** The network's API is not open to this installation yet (Google Business Profile: quota 0 until Google approves access). */
+  | 'api_not_approved';
 
 /** Base class: `code` is stable and safe to show or store. */
 export class ConnectorError extends Error {

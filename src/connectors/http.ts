@@ -55,12 +55,18 @@ export class HttpClient {
   readonly network: string;
   readonly ctx: HttpContext;
   readonly parseRateLimit: RateLimitParser;
+  /**
+   * A network-specific refusal read from an answer before the rate-limit handling, or null (e.g.
+   * Google answers 429 "quota 0" to a project whose API access is not approved: not a rate limit).
+   */
+  readonly refusal: ((status: number, text: string) => Error | null) | undefined;
   limitedUntil: Date | null;
 
-  constructor(network: string, ctx: HttpContext, parseRateLimit: RateLimitParser) {
+  constructor(network: string, ctx: HttpContext, parseRateLimit: RateLimitParser, refusal?: (status: number, text: string) => Error | null) {
     this.network = network;
     this.ctx = ctx;
     this.parseRateLimit = parseRateLimit;
+    this.refusal = refusal;
     this.limitedUntil = ctx.rateLimitedUntil ?? null;
   }
 
@@ -86,6 +92,8 @@ export class HttpClient {
     } catch (error) {
       throw this.transportError(error, spec, url);
     }
+    const refused = this.refusal?.(response.status, text) ?? null;
+    if (refused !== null) throw refused;
     const now = this.ctx.now();
     const parsed = this.parseRateLimit(response.headers, now);
     const limited = response.status === 429;

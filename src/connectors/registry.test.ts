@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { getConnector, isNetworkId, networks } from './registry.ts';
 
 test('every registered network resolves to a connector declaring that network', () => {
-  assert.deepEqual([...networks].sort(), ['bluesky', 'mastodon']);
+  assert.deepEqual([...networks].sort(), ['bluesky', 'google-business', 'mastodon']);
   for (const id of networks) assert.equal(getConnector(id).network, id);
 });
 

@@ -8,6 +8,7 @@
  */
 import { createBlueskyConnector } from './bluesky/bluesky.connector.ts';
 import type { Connector, NetworkId } from './connector.ts';
+import { createGoogleBusinessConnector } from './google-business/google-business.connector.ts';
 import { createMastodonConnector } from './mastodon/mastodon.connector.ts';
 
 export { connectBluesky, normalizeServiceUrl, DEFAULT_BLUESKY_SERVICE } from './bluesky/bluesky.connect.ts';
@@ -20,10 +21,21 @@ export {
   type MastodonPendingAuthorization,
 } from './mastodon/mastodon.auth.ts';
 export type { MastodonCredentials } from './mastodon/mastodon.api.ts';
+export {
+  beginGoogleAuthorization,
+  connectGoogleLocation,
+  exchangeGoogleCode,
+  listGoogleLocations,
+  type GoogleGrant,
+  type GoogleLocationChoice,
+  type GooglePendingAuthorization,
+} from './google-business/google-business.auth.ts';
+export type { GoogleBusinessCredentials, GoogleClient } from './google-business/google-business.api.ts';
 
 const connectors: Record<NetworkId, Connector<never>> = {
   bluesky: createBlueskyConnector() as Connector<never>,
   mastodon: createMastodonConnector() as Connector<never>,
+  'google-business': createGoogleBusinessConnector() as Connector<never>,
 };
 
 /** Every network Passerelle can connect. */
