@@ -26,6 +26,9 @@ const envSchema = z.object({
   PASSERELLE_TRUST_PROXY: boolish.default(false),
   PASSERELLE_PUBLISH_GRACE_MINUTES: z.coerce.number().int().min(0).default(60),
   PASSERELLE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  PASSERELLE_GOOGLE_CLIENT_ID: z.string().regex(/^[\w.-]+$/, 'must be an OAuth client id such as 1234-abc.apps.googleusercontent.com').optional(),
+  PASSERELLE_GOOGLE_CLIENT_SECRET: z.string().min(8).optional(),
+  PASSERELLE_GOOGLE_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must look like smtp://user:pass@host:587 or smtps://…')
@@ -49,6 +52,10 @@ export type Config = {
   trustProxy: boolean;
   publishGraceMinutes: number;
   workerConcurrency: number;
+  /** The OAuth client Google Business Profile locations connect through; null = not configured. */
+  googleClient: { clientId: string; clientSecret: string } | null;
+  /** Every Google endpoint under this origin instead of Google's (tests and fakes only); null = Google. */
+  googleApiUrl: string | null;
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -87,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${key}: ${issue.message} (got ${JSON.stringify(cleaned[key] ?? '')})`);
     }
   }
+  if (parsed.success && Boolean(parsed.data.PASSERELLE_GOOGLE_CLIENT_ID) !== Boolean(parsed.data.PASSERELLE_GOOGLE_CLIENT_SECRET)) {
+    problems.push('PASSERELLE_GOOGLE_CLIENT_ID and PASSERELLE_GOOGLE_CLIENT_SECRET: set both or neither');
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -100,6 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.PASSERELLE_TRUST_PROXY,
     publishGraceMinutes: e.PASSERELLE_PUBLISH_GRACE_MINUTES,
     workerConcurrency: e.PASSERELLE_WORKER_CONCURRENCY,
+    googleClient: e.PASSERELLE_GOOGLE_CLIENT_ID && e.PASSERELLE_GOOGLE_CLIENT_SECRET
+      ? { clientId: e.PASSERELLE_GOOGLE_CLIENT_ID, clientSecret: e.PASSERELLE_GOOGLE_CLIENT_SECRET } : null,
+    googleApiUrl: e.PASSERELLE_GOOGLE_API_URL?.replace(/\/$/, '') ?? null,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -111,6 +111,7 @@ export function toAppError(err: unknown): unknown {
   if (err instanceof RateLimited) return new AppError('network_rate_limited', `The network asks us to wait until ${err.retryAt.toISOString()}.`);
   if (err instanceof OutcomeUnknown) return new AppError('outcome_unknown', err.message);
   if (err instanceof Transient) return new AppError('network_unavailable', err.message);
+  if (err instanceof Rejected && err.rejectCode === 'api_not_approved') return new AppError('network_api_not_approved', err.reason);
   if (err instanceof Rejected) {
     // Input the user can correct (an address, a post over the limit) is a 400 naming the field;
     // a refusal by the network itself (wrong app password, duplicate…) is a 422 with the network's reason.

@@ -5,7 +5,7 @@ import type { channels } from '../../db/schema/index.ts';
 
 /** Request/response schemas of channels, and the presenter (credentials never leave the server). */
 
-export const networkSchema = z.enum(['bluesky', 'mastodon']);
+export const networkSchema = z.enum(['bluesky', 'mastodon', 'google-business']);
 export const healthSchema = z.enum(['connected', 'reconnect_needed', 'rate_limited']);
 
 export const channelOut = z.object({
@@ -24,7 +24,8 @@ export const channelOut = z.object({
   limits: z.record(z.string(), z.unknown()),
   /** What the network allows (the UI offers only these actions instead of testing the network id). */
   capabilities: z.object({
-    publish: z.object({ images: z.boolean(), thread: z.boolean(), reply: z.boolean(), contentWarning: z.boolean() }),
+    /** `text` false: the channel publishes no posts of its own, only replies (Google Business Profile). */
+    publish: z.object({ text: z.boolean(), images: z.boolean(), thread: z.boolean(), reply: z.boolean(), contentWarning: z.boolean() }),
     deleteOwn: z.boolean(),
     interactions: z.array(z.string()),
     moderation: z.array(z.string()),
@@ -51,7 +52,7 @@ export function presentChannel(row: typeof channels.$inferSelect, now: Date): Ch
     tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null, lastError: row.lastError,
     limits: row.limits as Record<string, unknown>,
     capabilities: {
-      publish: { images: caps.publish.images, thread: caps.publish.thread, reply: caps.publish.reply, contentWarning: caps.publish.contentWarning },
+      publish: { text: caps.publish.text, images: caps.publish.images, thread: caps.publish.thread, reply: caps.publish.reply, contentWarning: caps.publish.contentWarning },
       deleteOwn: caps.deleteOwn, interactions: [...caps.interactions], moderation: [...caps.moderation], metrics: [...caps.metrics],
     },
     createdAt: row.createdAt.toISOString(),

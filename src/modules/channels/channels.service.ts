@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Connected, NetworkId } from '../../connectors/connector.ts';
 import {
@@ -16,7 +16,7 @@ import { Rejected } from '../../connectors/errors.ts';
 import { SsrfBlocked } from '../../platform/ssrf.ts';
 import { authorize } from '../../platform/policy.ts';
 import { scope } from '../workspaces/workspace.service.ts';
-import { baseContext, callChannel, toAppError, type ChannelRow } from './channel.gateway.ts';
+import { baseContext, callChannel, openChannel, toAppError, type ChannelRow } from './channel.gateway.ts';
 import { presentChannel } from './channels.schema.ts';
 
 /** Use cases of channels: list, connect (Bluesky app password, Mastodon OAuth), check, disconnect. */
@@ -43,7 +43,7 @@ export async function getChannelRow(ctx: Ctx, id: string): Promise<ChannelRow> {
  * account — new credentials on the existing one (that is how "reconnect" works). Credentials are
  * sealed and bound to the row; they never appear in responses, logs or the audit log.
  */
-async function saveConnected(ctx: Ctx, network: NetworkId, connected: Connected<unknown>, serverUrl: string | null) {
+export async function saveConnected(ctx: Ctx, network: NetworkId, connected: Connected<unknown>, serverUrl: string | null) {
   const ws = scope(ctx);
   const now = ctx.clock();
   return ctx.deps.db.transaction(async (tx) => {
@@ -190,12 +190,24 @@ export async function verifyChannel(ctx: Ctx, id: string) {
   return presentChannel(updated!, ctx.clock());
 }
 
+/** True when another channel (of any workspace) holds the same network grant as `row` (`Connector.grantOf`). */
+async function grantStillUsed(deps: Deps, row: ChannelRow): Promise<boolean> {
+  const { connector, ctx } = openChannel(deps, row);
+  const grant = connector.grantOf?.(ctx.credentials) ?? null;
+  if (grant === null) return false;
+  const others = await deps.db.select().from(channels).where(and(eq(channels.network, row.network), ne(channels.id, row.id)));
+  return others.some((other) => connector.grantOf?.(openChannel(deps, other).ctx.credentials) === grant);
+}
+
 /** Disconnects: revokes our access on the network (best effort), then deletes the channel and its credentials. */
 export async function disconnectChannel(ctx: Ctx, id: string) {
   authorize(scope(ctx).roles, 'channel.manage');
   const row = await getChannelRow(ctx, id);
   try {
-    await callChannel(ctx.deps, { ...row, health: 'connected' }, (connector, cctx) => connector.disconnect(cctx));
+    // Where channels share one grant (Google: locations of one user), revoking would cut the others off.
+    if (!(await grantStillUsed(ctx.deps, row))) {
+      await callChannel(ctx.deps, { ...row, health: 'connected' }, (connector, cctx) => connector.disconnect(cctx));
+    }
   } catch (err) {
     ctx.log.warn({ channel: id, err: (err as Error).message }, 'could not revoke access on the network; deleting the channel anyway');
   }
