@@ -5,10 +5,8 @@ import {
   MultiSelect,
   NumberInput,
   Paper,
-  SegmentedControl,
   Stack,
   Switch,
-  Table,
   TagsInput,
   Text,
   TextInput,
@@ -25,6 +23,8 @@ import { useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace } from '../shell/workspace-context.ts';
 import { PRIORITIES, WEEKDAYS, can, inboxApi, inboxKeys } from './inbox-api.ts';
 import type { BusinessCalendar, GuardMode, GuardSettings, SlaPolicy, Weekday } from './inbox-api.ts';
+import { LabelledSegmentedControl, NewButton, SettingsForm, SettingsListCard, SettingsTable } from './settings-list/SettingsList.tsx';
+import { useInvalidatingMutation, useSettingsList } from './settings-list/useSettingsList.ts';
 
 /** Settings → SLA & business hours: policies, weekly opening hours, holidays (managers edit; others read). */
 export function SlaSettings() {
@@ -35,11 +35,9 @@ export function SlaSettings() {
   const policies = useQuery({ queryKey: inboxKeys.policies(wid), queryFn: () => inboxApi.policies(wid) });
   const calendar = useQuery({ queryKey: inboxKeys.calendar(wid), queryFn: () => inboxApi.calendar(wid) });
   const channels = useChannels(wid);
-  const client = useQueryClient();
-  const [editing, setEditing] = useState<SlaPolicy | 'new' | null>(null);
-  const remove = useMutation({
-    mutationFn: (id: string) => inboxApi.deletePolicy(wid, id),
-    onSuccess: () => void client.invalidateQueries({ queryKey: inboxKeys.policies(wid) }),
+  const { editing, setEditing, remove } = useSettingsList<SlaPolicy>({
+    remove: (id) => inboxApi.deletePolicy(wid, id),
+    queryKey: inboxKeys.policies(wid),
   });
   const channelName = (id: string) => {
     const c = channels.data?.channels.find((x) => x.id === id);
@@ -48,73 +46,49 @@ export function SlaSettings() {
 
   return (
     <Stack gap="lg">
-      <Paper withBorder p="md">
-        <Group justify="space-between" mb="sm">
-          <Title order={2} size="h4">
-            {t('inbox.slaSettings.policies')}
-          </Title>
-          {editable ? (
-            <Button size="xs" onClick={() => setEditing('new')}>
-              {t('inbox.slaSettings.newPolicy')}
-            </Button>
-          ) : null}
-        </Group>
-        <Text size="sm" c="dimmed" mb="sm">
-          {t('inbox.slaSettings.intro')}
-        </Text>
-        <ErrorAlert error={policies.error} />
-        {policies.data && policies.data.policies.length === 0 ? <Text size="sm">{t('inbox.slaSettings.none')}</Text> : null}
-        {policies.data && policies.data.policies.length > 0 ? (
-          <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('inbox.slaSettings.name')}</Table.Th>
-                <Table.Th>{t('inbox.slaSettings.appliesTo')}</Table.Th>
-                <Table.Th>{t('inbox.slaSettings.firstResponse')}</Table.Th>
-                <Table.Th>{t('inbox.slaSettings.resolution')}</Table.Th>
-                <Table.Th>{t('inbox.slaSettings.enabled')}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {policies.data.policies.map((p) => (
-                <Table.Tr key={p.id}>
-                  <Table.Td>{p.name}</Table.Td>
-                  <Table.Td>
-                    {[...p.channelIds.map(channelName), ...p.priorities.map((x) => t(`inbox.priority.${x}`))].join(', ') ||
-                      t('inbox.slaSettings.everything')}
-                  </Table.Td>
-                  <Table.Td>{t('inbox.slaSettings.minutes', { count: p.firstResponseMinutes })}</Table.Td>
-                  <Table.Td>{p.resolutionMinutes ? t('inbox.slaSettings.minutes', { count: p.resolutionMinutes }) : '—'}</Table.Td>
-                  <Table.Td>{p.enabled ? t('inbox.common.yes') : t('inbox.common.no')}</Table.Td>
-                  <Table.Td>
-                    {editable ? (
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <Button size="compact-sm" variant="subtle" onClick={() => setEditing(p)}>
-                          {t('inbox.common.edit')}
-                        </Button>
-                        <ConfirmButton
-                          label={t('inbox.common.delete')}
-                          question={t('inbox.slaSettings.deleteQuestion', { name: p.name })}
-                          onConfirm={() => remove.mutate(p.id)}
-                        />
-                      </Group>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        ) : null}
-        {editing ? (
-          <PolicyForm
-            wid={wid}
-            policy={editing === 'new' ? null : editing}
-            channels={(channels.data?.channels ?? []).map((c) => ({ value: c.id, label: `@${c.handle}` }))}
-            onDone={() => setEditing(null)}
-          />
-        ) : null}
-      </Paper>
+      <SettingsListCard
+        title={t('inbox.slaSettings.policies')}
+        action={editable ? <NewButton label={t('inbox.slaSettings.newPolicy')} onClick={() => setEditing('new')} /> : null}
+        intro={t('inbox.slaSettings.intro')}
+        error={policies.error}
+        empty={!!policies.data && policies.data.policies.length === 0}
+        emptyText={t('inbox.slaSettings.none')}
+        editor={
+          editing ? (
+            <PolicyForm
+              wid={wid}
+              policy={editing === 'new' ? null : editing}
+              channels={(channels.data?.channels ?? []).map((c) => ({ value: c.id, label: `@${c.handle}` }))}
+              onDone={() => setEditing(null)}
+            />
+          ) : null
+        }
+      >
+        <SettingsTable
+          rows={policies.data?.policies ?? []}
+          columns={[
+            { label: t('inbox.slaSettings.name'), cell: (p) => p.name },
+            {
+              label: t('inbox.slaSettings.appliesTo'),
+              cell: (p) =>
+                [...p.channelIds.map(channelName), ...p.priorities.map((x) => t(`inbox.priority.${x}`))].join(', ') ||
+                t('inbox.slaSettings.everything'),
+            },
+            { label: t('inbox.slaSettings.firstResponse'), cell: (p) => t('inbox.slaSettings.minutes', { count: p.firstResponseMinutes }) },
+            {
+              label: t('inbox.slaSettings.resolution'),
+              cell: (p) => (p.resolutionMinutes ? t('inbox.slaSettings.minutes', { count: p.resolutionMinutes }) : '—'),
+            },
+            { label: t('inbox.slaSettings.enabled'), cell: (p) => (p.enabled ? t('inbox.common.yes') : t('inbox.common.no')) },
+          ]}
+          editDelete={{
+            editable,
+            onEdit: setEditing,
+            onDelete: (p) => remove.mutate(p.id),
+            deleteQuestion: (p) => t('inbox.slaSettings.deleteQuestion', { name: p.name }),
+          }}
+        />
+      </SettingsListCard>
       {calendar.data ? <HoursForm wid={wid} calendar={calendar.data} editable={editable} /> : <ErrorAlert error={calendar.error} />}
       {calendar.data ? <Holidays wid={wid} calendar={calendar.data} editable={editable} /> : null}
     </Stack>
@@ -133,7 +107,6 @@ function PolicyForm({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const [name, setName] = useState(policy?.name ?? '');
   const [channelIds, setChannelIds] = useState<string[]>(policy?.channelIds ?? []);
   const [priorities, setPriorities] = useState<string[]>(policy?.priorities ?? []);
@@ -141,8 +114,8 @@ function PolicyForm({
   const [resolution, setResolution] = useState<number | ''>(policy?.resolutionMinutes ?? '');
   const [atRisk, setAtRisk] = useState<number>(Math.round((policy?.atRiskRatio ?? 0.75) * 100));
   const [enabled, setEnabled] = useState(policy?.enabled ?? true);
-  const save = useMutation({
-    mutationFn: () =>
+  const save = useInvalidatingMutation(
+    () =>
       inboxApi.savePolicy(wid, policy?.id ?? null, {
         name: name.trim(),
         channelIds,
@@ -152,50 +125,37 @@ function PolicyForm({
         atRiskRatio: atRisk / 100,
         enabled,
       }),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: inboxKeys.policies(wid) });
-      onDone();
-    },
-  });
+    inboxKeys.policies(wid),
+    onDone,
+  );
   return (
-    <Paper withBorder p="sm" mt="md" bg="gray.0" component="form" onSubmit={(e) => (e.preventDefault(), save.mutate())}>
-      <Stack gap="xs">
-        <Title order={3} size="h5">
-          {policy ? t('inbox.slaSettings.editPolicy') : t('inbox.slaSettings.newPolicy')}
-        </Title>
-        <TextInput label={t('inbox.slaSettings.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
-        <Group grow>
-          <MultiSelect label={t('inbox.slaSettings.channels')} data={channels} value={channelIds} onChange={setChannelIds} clearable />
-          <MultiSelect
-            label={t('inbox.slaSettings.priorities')}
-            data={PRIORITIES.map((p) => ({ value: p, label: t(`inbox.priority.${p}`) }))}
-            value={priorities}
-            onChange={setPriorities}
-            clearable
-          />
-        </Group>
-        <Group grow>
-          <NumberInput label={t('inbox.slaSettings.firstResponseMinutes')} min={1} value={first} onChange={(v) => setFirst(Number(v) || 1)} />
-          <NumberInput
-            label={t('inbox.slaSettings.resolutionMinutes')}
-            min={1}
-            value={resolution}
-            onChange={(v) => setResolution(v === '' ? '' : Number(v))}
-          />
-          <NumberInput label={t('inbox.slaSettings.atRisk')} min={10} max={100} suffix=" %" value={atRisk} onChange={(v) => setAtRisk(Number(v) || 75)} />
-        </Group>
-        <Switch label={t('inbox.slaSettings.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-        <ErrorAlert error={save.error} />
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
-            {t('inbox.common.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <SettingsForm onSubmit={() => save.mutate()} onCancel={onDone} error={save.error} saving={save.isPending} canSave={!!name.trim()}>
+      <Title order={3} size="h5">
+        {policy ? t('inbox.slaSettings.editPolicy') : t('inbox.slaSettings.newPolicy')}
+      </Title>
+      <TextInput label={t('inbox.slaSettings.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+      <Group grow>
+        <MultiSelect label={t('inbox.slaSettings.channels')} data={channels} value={channelIds} onChange={setChannelIds} clearable />
+        <MultiSelect
+          label={t('inbox.slaSettings.priorities')}
+          data={PRIORITIES.map((p) => ({ value: p, label: t(`inbox.priority.${p}`) }))}
+          value={priorities}
+          onChange={setPriorities}
+          clearable
+        />
+      </Group>
+      <Group grow>
+        <NumberInput label={t('inbox.slaSettings.firstResponseMinutes')} min={1} value={first} onChange={(v) => setFirst(Number(v) || 1)} />
+        <NumberInput
+          label={t('inbox.slaSettings.resolutionMinutes')}
+          min={1}
+          value={resolution}
+          onChange={(v) => setResolution(v === '' ? '' : Number(v))}
+        />
+        <NumberInput label={t('inbox.slaSettings.atRisk')} min={10} max={100} suffix=" %" value={atRisk} onChange={(v) => setAtRisk(Number(v) || 75)} />
+      </Group>
+      <Switch label={t('inbox.slaSettings.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+    </SettingsForm>
   );
 }
 
@@ -296,10 +256,7 @@ function Holidays({ wid, calendar, editable }: { wid: string; calendar: Business
       setName('');
     },
   });
-  const remove = useMutation({
-    mutationFn: (d: string) => inboxApi.removeHoliday(wid, d),
-    onSuccess: () => void client.invalidateQueries({ queryKey: inboxKeys.calendar(wid) }),
-  });
+  const remove = useInvalidatingMutation((d: string) => inboxApi.removeHoliday(wid, d), inboxKeys.calendar(wid));
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="sm">
@@ -373,21 +330,18 @@ function GuardForm({ wid, settings, editable }: { wid: string; settings: GuardSe
         <Text size="sm" c="dimmed">
           {t('inbox.guardSettings.intro')}
         </Text>
-        <div>
-          <Text size="sm" fw={500} mb={4} id="guard-mode">
-            {t('inbox.guardSettings.mode')}
-          </Text>
-          <SegmentedControl
-            aria-labelledby="guard-mode"
-            disabled={!editable}
-            value={form.mode}
-            onChange={(v) => set('mode', v as GuardMode)}
-            data={(['off', 'warn', 'approval', 'delay'] as const).map((m) => ({ value: m, label: t(`inbox.guardSettings.modes.${m}`) }))}
-          />
+        <LabelledSegmentedControl<GuardMode>
+          id="guard-mode"
+          label={t('inbox.guardSettings.mode')}
+          disabled={!editable}
+          value={form.mode}
+          onChange={(v) => set('mode', v)}
+          data={(['off', 'warn', 'approval', 'delay'] as const).map((m) => ({ value: m, label: t(`inbox.guardSettings.modes.${m}`) }))}
+        >
           <Text size="xs" c="dimmed" mt={4}>
             {t(`inbox.guardSettings.modeHelp.${form.mode}`)}
           </Text>
-        </div>
+        </LabelledSegmentedControl>
         <Group grow>
           <NumberInput
             label={t('inbox.guardSettings.delaySeconds')}

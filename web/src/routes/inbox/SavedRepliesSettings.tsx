@@ -1,13 +1,12 @@
-import { Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Code, Group, Select, Text, TextInput, Textarea } from '@mantine/core';
 import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConfirmButton } from '../../components/ConfirmButton.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useCurrentWorkspace } from '../shell/workspace-context.ts';
 import { can, inboxApi, inboxKeys, useSavedReplies } from './inbox-api.ts';
 import type { SavedReply } from './inbox-api.ts';
+import { NewButton, SettingsForm, SettingsListCard, SettingsTable } from './settings-list/SettingsList.tsx';
+import { useInvalidatingMutation, useSettingsList } from './settings-list/useSettingsList.ts';
 
 const VARIABLES = ['first_name', 'name', 'handle', 'agent_name', 'agent_first_name', 'brand'];
 
@@ -18,121 +17,90 @@ export function SavedRepliesSettings() {
   const { role } = useCurrentWorkspace();
   const editable = can(role, 'inbox.reply');
   const saved = useSavedReplies(wid);
-  const client = useQueryClient();
-  const [editing, setEditing] = useState<SavedReply | 'new' | null>(null);
-  const remove = useMutation({
-    mutationFn: (id: string) => inboxApi.deleteSavedReply(wid, id),
-    onSuccess: () => void client.invalidateQueries({ queryKey: inboxKeys.savedReplies(wid) }),
+  const { editing, setEditing, remove } = useSettingsList<SavedReply>({
+    remove: (id) => inboxApi.deleteSavedReply(wid, id),
+    queryKey: inboxKeys.savedReplies(wid),
   });
   const list = saved.data?.savedReplies ?? [];
   return (
-    <Paper withBorder p="md">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4">
-          {t('inbox.savedReplies.title')}
-        </Title>
-        {editable ? (
-          <Button size="xs" onClick={() => setEditing('new')}>
-            {t('inbox.savedReplies.new')}
-          </Button>
-        ) : null}
-      </Group>
-      <Text size="sm" c="dimmed" mb="sm">
-        {t('inbox.savedReplies.intro')} {VARIABLES.map((v) => <Code key={v} mr={4}>{`{{${v}}}`}</Code>)}
-      </Text>
-      <ErrorAlert error={saved.error} />
-      {saved.data && list.length === 0 ? <Text size="sm">{t('inbox.savedReplies.none')}</Text> : null}
-      {list.length > 0 ? (
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('inbox.savedReplies.name')}</Table.Th>
-              <Table.Th>{t('inbox.savedReplies.body')}</Table.Th>
-              <Table.Th>{t('inbox.savedReplies.language')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((r) => (
-              <Table.Tr key={r.id}>
-                <Table.Td>
-                  {r.name}
-                  {r.shortcut ? <Text size="xs" c="dimmed">/{r.shortcut}</Text> : null}
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" lineClamp={3} style={{ whiteSpace: 'pre-wrap' }}>
-                    {r.body}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{r.language ? t(`inbox.lang.${r.language}`) : t('inbox.savedReplies.anyLanguage')}</Table.Td>
-                <Table.Td>
-                  {editable ? (
-                    <Group gap={4} wrap="nowrap" justify="flex-end">
-                      <Button size="compact-sm" variant="subtle" onClick={() => setEditing(r)}>
-                        {t('inbox.common.edit')}
-                      </Button>
-                      <ConfirmButton
-                        label={t('inbox.common.delete')}
-                        question={t('inbox.savedReplies.deleteQuestion', { name: r.name })}
-                        onConfirm={() => remove.mutate(r.id)}
-                      />
-                    </Group>
-                  ) : null}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      ) : null}
-      {editing ? <SavedReplyForm wid={wid} reply={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
-    </Paper>
+    <SettingsListCard
+      title={t('inbox.savedReplies.title')}
+      action={editable ? <NewButton label={t('inbox.savedReplies.new')} onClick={() => setEditing('new')} /> : null}
+      intro={
+        <>
+          {t('inbox.savedReplies.intro')} {VARIABLES.map((v) => <Code key={v} mr={4}>{`{{${v}}}`}</Code>)}
+        </>
+      }
+      error={saved.error}
+      empty={!!saved.data && list.length === 0}
+      emptyText={t('inbox.savedReplies.none')}
+      editor={editing ? <SavedReplyForm wid={wid} reply={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
+    >
+      <SettingsTable
+        rows={list}
+        columns={[
+          {
+            label: t('inbox.savedReplies.name'),
+            cell: (r) => (
+              <>
+                {r.name}
+                {r.shortcut ? <Text size="xs" c="dimmed">/{r.shortcut}</Text> : null}
+              </>
+            ),
+          },
+          {
+            label: t('inbox.savedReplies.body'),
+            cell: (r) => (
+              <Text size="sm" lineClamp={3} style={{ whiteSpace: 'pre-wrap' }}>
+                {r.body}
+              </Text>
+            ),
+          },
+          {
+            label: t('inbox.savedReplies.language'),
+            cell: (r) => (r.language ? t(`inbox.lang.${r.language}`) : t('inbox.savedReplies.anyLanguage')),
+          },
+        ]}
+        editDelete={{
+          editable,
+          onEdit: setEditing,
+          onDelete: (r) => remove.mutate(r.id),
+          deleteQuestion: (r) => t('inbox.savedReplies.deleteQuestion', { name: r.name }),
+        }}
+      />
+    </SettingsListCard>
   );
 }
 
 function SavedReplyForm({ wid, reply, onDone }: { wid: string; reply: SavedReply | null; onDone: () => void }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const [name, setName] = useState(reply?.name ?? '');
   const [body, setBody] = useState(reply?.body ?? '');
   const [language, setLanguage] = useState<string | null>(reply?.language ?? null);
   const [shortcut, setShortcut] = useState(reply?.shortcut ?? '');
-  const save = useMutation({
-    mutationFn: () =>
-      inboxApi.saveSavedReply(wid, reply?.id ?? null, { name: name.trim(), body: body.trim(), language, shortcut: shortcut.trim() || null }),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: inboxKeys.savedReplies(wid) });
-      onDone();
-    },
-  });
+  const save = useInvalidatingMutation(
+    () => inboxApi.saveSavedReply(wid, reply?.id ?? null, { name: name.trim(), body: body.trim(), language, shortcut: shortcut.trim() || null }),
+    inboxKeys.savedReplies(wid),
+    onDone,
+  );
   return (
-    <Paper withBorder p="sm" mt="md" bg="gray.0" component="form" onSubmit={(e) => (e.preventDefault(), save.mutate())}>
-      <Stack gap="xs">
-        <Group grow>
-          <TextInput label={t('inbox.savedReplies.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
-          <TextInput label={t('inbox.savedReplies.shortcut')} value={shortcut} onChange={(e) => setShortcut(e.currentTarget.value)} />
-          <Select
-            label={t('inbox.savedReplies.language')}
-            data={[
-              { value: 'fr', label: t('inbox.lang.fr') },
-              { value: 'en', label: t('inbox.lang.en') },
-            ]}
-            value={language}
-            onChange={setLanguage}
-            clearable
-            placeholder={t('inbox.savedReplies.anyLanguage')}
-          />
-        </Group>
-        <Textarea label={t('inbox.savedReplies.body')} autosize minRows={3} value={body} onChange={(e) => setBody(e.currentTarget.value)} required />
-        <ErrorAlert error={save.error} />
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={!name.trim() || !body.trim()}>
-            {t('inbox.common.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+    <SettingsForm onSubmit={() => save.mutate()} onCancel={onDone} error={save.error} saving={save.isPending} canSave={!!name.trim() && !!body.trim()}>
+      <Group grow>
+        <TextInput label={t('inbox.savedReplies.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+        <TextInput label={t('inbox.savedReplies.shortcut')} value={shortcut} onChange={(e) => setShortcut(e.currentTarget.value)} />
+        <Select
+          label={t('inbox.savedReplies.language')}
+          data={[
+            { value: 'fr', label: t('inbox.lang.fr') },
+            { value: 'en', label: t('inbox.lang.en') },
+          ]}
+          value={language}
+          onChange={setLanguage}
+          clearable
+          placeholder={t('inbox.savedReplies.anyLanguage')}
+        />
+      </Group>
+      <Textarea label={t('inbox.savedReplies.body')} autosize minRows={3} value={body} onChange={(e) => setBody(e.currentTarget.value)} required />
+    </SettingsForm>
   );
 }

@@ -1,23 +1,21 @@
-import { Badge, Button, Paper, Table, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Paper, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useErrorText } from '../../lib/errors.ts';
 import { useWorkspaceDates } from '../shell/workspace-context.ts';
 import { inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
+import { SettingsTable } from '../inbox/settings-list/SettingsList.tsx';
+import { useInvalidatingMutation } from '../inbox/settings-list/useSettingsList.ts';
 
 /** Every action taken by a rule or a person, with Undo where the network (or Passerelle) allows it. */
 export function ActionLog({ wid }: { wid: string }) {
   const { t } = useTranslation();
   const dates = useWorkspaceDates();
-  const client = useQueryClient();
   const errorText = useErrorText();
   const log = useQuery({ queryKey: [...inboxKeys.actions(wid), 'all'], queryFn: () => inboxApi.actions(wid, {}) });
-  const undo = useMutation({
-    mutationFn: (id: string) => inboxApi.undoAction(wid, id),
-    onSuccess: () => void client.invalidateQueries({ queryKey: inboxKeys.all(wid) }),
-  });
+  const undo = useInvalidatingMutation((id: string) => inboxApi.undoAction(wid, id), inboxKeys.all(wid));
   const actions = log.data?.actions ?? [];
   return (
     <Paper withBorder p="md" component="section" aria-label={t('inbox.moderation.log.title')}>
@@ -31,49 +29,47 @@ export function ActionLog({ wid }: { wid: string }) {
         </Text>
       ) : null}
       {log.data && actions.length === 0 ? <Text size="sm">{t('inbox.moderation.log.empty')}</Text> : null}
-      {actions.length > 0 ? (
-        <Table data-testid="action-log">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('inbox.moderation.at')}</Table.Th>
-              <Table.Th>{t('inbox.moderation.log.action')}</Table.Th>
-              <Table.Th>{t('inbox.moderation.log.by')}</Table.Th>
-              <Table.Th>{t('inbox.moderation.log.state')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {actions.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>{dates.dateTime(a.at)}</Table.Td>
-                <Table.Td>
-                  <RouterAnchor size="sm" to="/w/$wid/inbox" params={{ wid }} search={{ c: a.conversationId }}>
-                    {t(`inbox.moderation.action.${a.action}`, { defaultValue: a.action })}
-                  </RouterAnchor>
-                </Table.Td>
-                <Table.Td>{a.ruleName ? t('inbox.moderation.log.byRule', { name: a.ruleName }) : t('inbox.moderation.log.byPerson', { name: a.actorName ?? '' })}</Table.Td>
-                <Table.Td>
-                  <Badge size="sm" variant="light" color={a.state === 'failed' ? 'red' : a.state === 'undone' ? 'gray' : 'teal'}>
-                    {t(`inbox.moderation.state.${a.state}`)}
-                  </Badge>
-                  {a.note ? (
-                    <Text size="xs" c="dimmed">
-                      {a.note}
-                    </Text>
-                  ) : null}
-                </Table.Td>
-                <Table.Td>
-                  {a.undoable && a.state !== 'undone' ? (
-                    <Button size="compact-sm" variant="light" onClick={() => undo.mutate(a.id)} loading={undo.isPending && undo.variables === a.id}>
-                      {t('inbox.moderation.log.undo')}
-                    </Button>
-                  ) : null}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      ) : null}
+      <SettingsTable
+        testId="action-log"
+        rows={actions}
+        columns={[
+          { label: t('inbox.moderation.at'), cell: (a) => dates.dateTime(a.at) },
+          {
+            label: t('inbox.moderation.log.action'),
+            cell: (a) => (
+              <RouterAnchor size="sm" to="/w/$wid/inbox" params={{ wid }} search={{ c: a.conversationId }}>
+                {t(`inbox.moderation.action.${a.action}`, { defaultValue: a.action })}
+              </RouterAnchor>
+            ),
+          },
+          {
+            label: t('inbox.moderation.log.by'),
+            cell: (a) => (a.ruleName ? t('inbox.moderation.log.byRule', { name: a.ruleName }) : t('inbox.moderation.log.byPerson', { name: a.actorName ?? '' })),
+          },
+          {
+            label: t('inbox.moderation.log.state'),
+            cell: (a) => (
+              <>
+                <Badge size="sm" variant="light" color={a.state === 'failed' ? 'red' : a.state === 'undone' ? 'gray' : 'teal'}>
+                  {t(`inbox.moderation.state.${a.state}`)}
+                </Badge>
+                {a.note ? (
+                  <Text size="xs" c="dimmed">
+                    {a.note}
+                  </Text>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+        actions={(a) =>
+          a.undoable && a.state !== 'undone' ? (
+            <Button size="compact-sm" variant="light" onClick={() => undo.mutate(a.id)} loading={undo.isPending && undo.variables === a.id}>
+              {t('inbox.moderation.log.undo')}
+            </Button>
+          ) : null
+        }
+      />
     </Paper>
   );
 }

@@ -1,29 +1,20 @@
 import { Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
+import { useInvalidatingMutation } from '../inbox/settings-list/useSettingsList.ts';
 
 /** Block and allow lists of authors, used by the `author_list` condition. */
 export function AuthorLists({ wid }: { wid: string }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const authors = useQuery({ queryKey: inboxKeys.authors(wid), queryFn: () => inboxApi.authors(wid) });
   const [list, setList] = useState<'block' | 'allow'>('block');
   const [network, setNetwork] = useState('mastodon');
   const [author, setAuthor] = useState('');
-  const add = useMutation({
-    mutationFn: () => inboxApi.addAuthor(wid, { list, network, author: author.trim() }),
-    onSuccess: () => {
-      setAuthor('');
-      void client.invalidateQueries({ queryKey: inboxKeys.authors(wid) });
-    },
-  });
-  const remove = useMutation({
-    mutationFn: (id: string) => inboxApi.removeAuthor(wid, id),
-    onSuccess: () => void client.invalidateQueries({ queryKey: inboxKeys.authors(wid) }),
-  });
+  const add = useInvalidatingMutation(() => inboxApi.addAuthor(wid, { list, network, author: author.trim() }), inboxKeys.authors(wid), () => setAuthor(''));
+  const remove = useInvalidatingMutation((id: string) => inboxApi.removeAuthor(wid, id), inboxKeys.authors(wid));
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="sm">

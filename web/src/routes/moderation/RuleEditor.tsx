@@ -1,10 +1,12 @@
-import { Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
 import type { Condition, DryRun, Rule, RuleAction, RuleInput } from '../inbox/inbox-api.ts';
+import { LabelledSegmentedControl } from '../inbox/settings-list/SettingsList.tsx';
+import { useInvalidatingMutation } from '../inbox/settings-list/useSettingsList.ts';
 import { ActionRow } from './ActionRow.tsx';
 import { ConditionRow } from './ConditionRow.tsx';
 import { DryRunResults } from './DryRunResults.tsx';
@@ -13,7 +15,6 @@ import { defaultAction, defaultCondition } from './rule-defaults.ts';
 /** Create or edit a rule: name, all/any, conditions, actions; switching it on requires a fresh dry run of this exact draft. */
 export function RuleEditor({ wid, rule, onDone }: { wid: string; rule: Rule | null; onDone: () => void }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const [name, setName] = useState(rule?.name ?? '');
   const [match, setMatch] = useState<'all' | 'any'>(rule?.match ?? 'all');
   const [conditions, setConditions] = useState<Condition[]>(rule?.conditions ?? [defaultCondition('keywords')]);
@@ -27,13 +28,7 @@ export function RuleEditor({ wid, rule, onDone }: { wid: string; rule: Rule | nu
     mutationFn: () => inboxApi.dryRun(wid, { ...draft, name: draft.name || undefined } as Partial<RuleInput>),
     onSuccess: (run) => setResult({ draft: draftKey, run }),
   });
-  const save = useMutation({
-    mutationFn: (enabled: boolean) => inboxApi.saveRule(wid, rule?.id ?? null, { ...draft, enabled }),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: inboxKeys.rules(wid) });
-      onDone();
-    },
-  });
+  const save = useInvalidatingMutation((enabled: boolean) => inboxApi.saveRule(wid, rule?.id ?? null, { ...draft, enabled }), inboxKeys.rules(wid), onDone);
   const setCondition = (i: number, c: Condition) => setConditions((list) => list.map((x, j) => (j === i ? c : x)));
   const setAction = (i: number, a: RuleAction) => setActions((list) => list.map((x, j) => (j === i ? a : x)));
 
@@ -44,20 +39,16 @@ export function RuleEditor({ wid, rule, onDone }: { wid: string; rule: Rule | nu
           {rule ? t('inbox.moderation.editRule') : t('inbox.moderation.newRule')}
         </Title>
         <TextInput label={t('inbox.moderation.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
-        <div>
-          <Text size="sm" fw={500} id="rule-match" mb={4}>
-            {t('inbox.moderation.when')}
-          </Text>
-          <SegmentedControl
-            aria-labelledby="rule-match"
-            value={match}
-            onChange={(v) => setMatch(v as 'all' | 'any')}
-            data={[
-              { value: 'all', label: t('inbox.moderation.match.all') },
-              { value: 'any', label: t('inbox.moderation.match.any') },
-            ]}
-          />
-        </div>
+        <LabelledSegmentedControl
+          id="rule-match"
+          label={t('inbox.moderation.when')}
+          value={match}
+          onChange={setMatch}
+          data={[
+            { value: 'all', label: t('inbox.moderation.match.all') },
+            { value: 'any', label: t('inbox.moderation.match.any') },
+          ]}
+        />
         <Stack gap="xs">
           {conditions.map((c, i) => (
             <ConditionRow
