@@ -57,6 +57,19 @@ export interface ConnectorContext<C = unknown> extends BaseContext {
   rateLimitedUntil: Date | null;
   /** Persist rate-limit headers into the channel's state (shared by all workers). */
   onRateLimit(state: RateLimitState): Promise<void>;
+  /**
+   * Record (or clear, with null) a lasting condition under `code` that limits what the channel can do
+   * while the channel itself works, e.g. Bluesky DMs unreadable with this app password. The channels
+   * module stores it on the channel and shows it; connectors call it on every check (writes happen
+   * only on change). Optional: contexts without it (scripts) drop notices.
+   */
+  setNotice?(code: string, notice: ChannelNotice | null): Promise<void>;
+}
+
+/** A lasting condition of a working channel (see `ConnectorContext.setNotice`). */
+export interface ChannelNotice {
+  /** English sentence for logs and API clients; the UI translates by code. */
+  message: string;
 }
 
 // ---------------------------------------------------------------------------------------------------

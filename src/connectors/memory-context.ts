@@ -2,7 +2,7 @@
  * An in-memory `ConnectorContext`, for tests and scripts: credentials and rate-limit state live in the
  * object and every save/report is recorded. The channels module builds the real one from the database.
  */
-import type { ConnectorContext, ConnectorLogger, RateLimitState } from './connector.ts';
+import type { ChannelNotice, ConnectorContext, ConnectorLogger, RateLimitState } from './connector.ts';
 
 export interface MemoryContext<C> extends ConnectorContext<C> {
   /** Every credentials object passed to `saveCredentials`, in order. */
@@ -11,6 +11,8 @@ export interface MemoryContext<C> extends ConnectorContext<C> {
   rateLimits: RateLimitState[];
   /** Log lines, to check that no secret was logged. */
   lines: string[];
+  /** The channel's current notices by code (`setNotice`). */
+  notices: Record<string, ChannelNotice>;
 }
 
 /** Creates a context whose `saveCredentials`/`onRateLimit` update it like the channels module would. */
@@ -34,6 +36,7 @@ export function createMemoryContext<C>(
     saved: [],
     rateLimits: [],
     lines,
+    notices: {},
     async saveCredentials(next) {
       ctx.saved.push(next);
       ctx.credentials = next;
@@ -41,6 +44,10 @@ export function createMemoryContext<C>(
     async onRateLimit(state) {
       ctx.rateLimits.push(state);
       if (state.limited || state.remaining === 0) ctx.rateLimitedUntil = state.resetAt;
+    },
+    async setNotice(code, notice) {
+      if (notice === null) delete ctx.notices[code];
+      else ctx.notices[code] = notice;
     },
   };
   return ctx;

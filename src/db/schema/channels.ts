@@ -27,6 +27,11 @@ export const channels = pgTable('channels', {
   rateLimit: jsonb('rate_limit'),
   tokenExpiresAt: ts('token_expires_at'),
   lastError: text('last_error'),
+  /**
+   * Lasting conditions of a working channel, by code (`ConnectorContext.setNotice`), e.g.
+   * `{ dm_access_missing: { message, since } }`: Bluesky DMs unreadable with this app password.
+   */
+  notices: jsonb('notices').$type<Record<string, { message: string; since: string }>>().notNull().default({}),
   /** Resume point of fetchInteractions (the inbox's ingest uses its own per-channel cursor table later). */
   interactionsCursor: text('interactions_cursor'),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Connector, ConnectorContext, NetworkId, RateLimitState } from '../../connectors/connector.ts';
 import { AuthExpired, ConnectorError, OutcomeUnknown, RateLimited, Rejected, Transient } from '../../connectors/errors.ts';
 import { getConnector } from '../../connectors/registry.ts';
@@ -52,6 +52,21 @@ export function openChannel(deps: Deps, row: ChannelRow): { connector: Connector
       if (limited) {
         await deps.realtime.publish(deps.db, { workspaceId: row.workspaceId, type: 'channel.changed', payload: { id: row.id } });
       }
+    },
+    async setNotice(code, notice) {
+      // Connectors report on every check: write (and tell open pages) only when it changes.
+      const current = row.notices?.[code];
+      if (notice === null ? current === undefined : current?.message === notice.message) return;
+      const value = notice === null ? null : { message: notice.message, since: current?.since ?? deps.clock().toISOString() };
+      const next = { ...row.notices };
+      if (value === null) delete next[code];
+      else next[code] = value;
+      row.notices = next;
+      // Per key in SQL, so two notices reported by concurrent calls do not overwrite each other.
+      await deps.db.update(channels).set({
+        notices: value === null ? sql`${channels.notices} - ${code}::text` : sql`${channels.notices} || jsonb_build_object(${code}::text, ${JSON.stringify(value)}::jsonb)`,
+      }).where(eq(channels.id, row.id));
+      await deps.realtime.publish(deps.db, { workspaceId: row.workspaceId, type: 'channel.changed', payload: { id: row.id } });
     },
   };
   return { connector, ctx };

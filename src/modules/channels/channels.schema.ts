@@ -21,6 +21,8 @@ export const channelOut = z.object({
   rateLimitedUntil: z.iso.datetime().nullable(),
   tokenExpiresAt: z.iso.datetime().nullable(),
   lastError: z.string().nullable(),
+  /** Lasting conditions of a working channel (e.g. `dm_access_missing`); the UI translates by code. */
+  notices: z.array(z.object({ code: z.string(), message: z.string(), since: z.iso.datetime() })),
   limits: z.record(z.string(), z.unknown()),
   /** What the network allows (the UI offers only these actions instead of testing the network id). */
   capabilities: z.object({
@@ -50,6 +52,7 @@ export function presentChannel(row: typeof channels.$inferSelect, now: Date): Ch
     displayName: row.displayName, avatarUrl: row.avatarUrl, profileUrl: row.profileUrl, serverUrl: row.serverUrl,
     health, rateLimitedUntil: health === 'rate_limited' ? row.rateLimitedUntil!.toISOString() : null,
     tokenExpiresAt: row.tokenExpiresAt?.toISOString() ?? null, lastError: row.lastError,
+    notices: Object.entries(row.notices ?? {}).map(([code, n]) => ({ code, message: n.message, since: n.since })),
     limits: row.limits as Record<string, unknown>,
     capabilities: {
       publish: { text: caps.publish.text, images: caps.publish.images, thread: caps.publish.thread, reply: caps.publish.reply, contentWarning: caps.publish.contentWarning },

@@ -1,0 +1,1 @@
+ALTER TABLE "channels" ADD COLUMN "notices" jsonb DEFAULT '{}'::jsonb NOT NULL;
