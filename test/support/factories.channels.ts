@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { blueskyLimits } from '../../src/connectors/bluesky/bluesky.connector.ts';
+import type { BlueskyCredentials } from '../../src/connectors/bluesky/bluesky.xrpc.ts';
+import type { FakeBlueskyChat, FakeChatAccount } from '../../src/connectors/bluesky/fake-bluesky-chat.ts';
 import type { Limits } from '../../src/connectors/connector.ts';
 import type { MastodonCredentials } from '../../src/connectors/mastodon/mastodon.api.ts';
 import type { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
@@ -42,4 +45,22 @@ export async function postOnFake(fake: FakeMastodon, token: string, status: stri
   });
   if (res.status !== 200) throw new Error(`fake instance refused the status: ${res.status}`);
   return (await res.json()) as { id: string };
+}
+
+/**
+ * A Bluesky channel whose PDS is a local fake (`FakeBlueskyChat`), inserted directly like the channels
+ * module stores it after connect: the account's session sealed as credentials.
+ */
+export async function makeBlueskyChannel(deps: Deps, workspaceId: string, fake: FakeBlueskyChat, account: FakeChatAccount) {
+  const id = randomUUID();
+  const credentials: BlueskyCredentials = {
+    service: fake.url, pdsUrl: fake.url, did: account.did, handle: account.handle, appPassword: 'abcd-efgh-ijkl-mnop',
+    accessJwt: account.accessJwt, refreshJwt: account.refreshJwt,
+  };
+  const [row] = await deps.db.insert(channels).values({
+    id, workspaceId, network: 'bluesky', remoteId: account.did, handle: account.handle, displayName: account.displayName,
+    profileUrl: `https://bsky.app/profile/${account.handle}`, serverUrl: fake.url, credentialsSealed: deps.box.seal(credentials, `channel:${id}`),
+    limits: blueskyLimits,
+  }).returning();
+  return row!;
 }

@@ -22,9 +22,11 @@ import type {
   Variant,
   VariantPart,
 } from '../connector.ts';
-import { Rejected, rejectedByValidation } from '../errors.ts';
+import { RateLimited, Rejected, rejectedByValidation, Transient } from '../errors.ts';
 import { buildFacets } from '../text/facets.ts';
 import { validateVariant } from '../text/validate.ts';
+import type { ChatCursor, SentDm } from './bluesky.chat.ts';
+import { ChatUnavailable, chatAccessFromToken, DM_ACCESS_MESSAGE, DM_BACKFILL_DAYS, DM_NOTICES, dmLimits, dmRemoteId, fetchDms, findDm, isDmRemoteId, parseDmRemoteId, sendDm } from './bluesky.chat.ts';
 import type { BlueskyCredentials } from './bluesky.xrpc.ts';
 import { BlueskyXrpc, parseAtUri, tidFor, xrpcError } from './bluesky.xrpc.ts';
 
@@ -33,7 +35,7 @@ export const blueskyCapabilities: Capabilities = {
   credentials: { expire: true, refreshable: true },
   publish: { text: true, images: true, video: false, thread: true, reply: true, contentWarning: false },
   deleteOwn: true,
-  interactions: ['reply', 'mention', 'quote', 'like', 'repost', 'follow'],
+  interactions: ['reply', 'mention', 'quote', 'dm', 'like', 'repost', 'follow'],
   moderation: ['hide', 'unhide', 'block', 'unblock'],
   metrics: ['likes', 'reposts', 'replies', 'quotes'],
   search: true,
@@ -132,24 +134,46 @@ function author(p: ProfileView): RemoteAuthor {
   return a;
 }
 
-/** The cursor of `fetchInteractions`: the newest notification seen (indexedAt) and the ids seen at that instant. */
+/** The notifications part of the cursor: the newest notification seen (indexedAt) and the ids seen at that instant. */
 interface NotificationCursor {
   t: string;
   ids: string[];
 }
 
-function decodeCursor(cursor: string | null): NotificationCursor | null {
-  if (cursor === null) return null;
+/**
+ * The one opaque cursor of `fetchInteractions`: base64url of `{v: 2, n, c}`, `n` the notifications
+ * part (null: not started) and `c` the DMs part (null: not started, e.g. no DM access yet). A cursor
+ * stored before DMs existed is the bare notifications part `{t, ids}` and still reads as `{n, c: null}`.
+ */
+interface CombinedCursor {
+  n: NotificationCursor | null;
+  c: ChatCursor | null;
+}
+
+const isNotificationCursor = (v: unknown): v is NotificationCursor =>
+  typeof v === 'object' && v !== null && typeof (v as NotificationCursor).t === 'string' && Array.isArray((v as NotificationCursor).ids);
+
+const isChatCursor = (v: unknown): v is ChatCursor => {
+  if (typeof v !== 'object' || v === null || typeof (v as ChatCursor).rev !== 'string') return false;
+  const fill = (v as ChatCursor).fill;
+  return fill === undefined || (typeof fill.since === 'string' && Array.isArray(fill.convos));
+};
+
+/** Reads a cursor (v2 or a legacy notifications cursor); an unreadable one counts as none. */
+export function decodeBlueskyCursor(cursor: string | null): CombinedCursor {
+  if (cursor === null) return { n: null, c: null };
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as NotificationCursor;
-    return typeof parsed.t === 'string' && Array.isArray(parsed.ids) ? parsed : null;
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
+    if (parsed['v'] === 2) return { n: isNotificationCursor(parsed['n']) ? parsed['n'] : null, c: isChatCursor(parsed['c']) ? parsed['c'] : null };
+    return { n: isNotificationCursor(parsed) ? parsed : null, c: null };
   } catch {
-    return null;
+    return { n: null, c: null };
   }
 }
 
-function encodeCursor(c: NotificationCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
+/** Writes a v2 cursor. */
+export function encodeBlueskyCursor(c: CombinedCursor): string {
+  return Buffer.from(JSON.stringify({ v: 2, n: c.n, c: c.c })).toString('base64url');
 }
 
 /** Creates the Bluesky connector. */
@@ -268,6 +292,86 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     throw new Rejected('The thread\'s settings kept changing; try again', 'invalid_input', { network: 'bluesky' });
   }
 
+  const dmPublished = (sent: SentDm): Published =>
+    published([{ index: 0, remoteId: dmRemoteId(sent.convoId, sent.messageId), url: `${appUrl}/messages/${encodeURIComponent(sent.convoId)}`, publishedAt: sent.sentAt }]);
+
+  /** A reply to a DM: `sendMessage` in its conversation, validated against the DM limits (1,000 graphemes, text only). */
+  async function publishDm(ctx: ConnectorContext<BlueskyCredentials>, variant: Variant, convoId: string): Promise<Published> {
+    const issues = validateVariant(variant, dmLimits, { thread: false, reply: true, contentWarning: false });
+    if (issues.length > 0) throw rejectedByValidation(issues, 'bluesky');
+    const x = new BlueskyXrpc(ctx);
+    const facets = await buildFacets(variant.text, (h) => resolveHandle(x, h));
+    const sent = await sendDm(x, convoId, variant.text, facets);
+    ctx.log.info({ network: 'bluesky', convoId, messageId: sent.messageId }, 'direct message sent');
+    return dmPublished(sent);
+  }
+
+  /** Notifications newer than `mark` (null: the newest page), oldest first, at most `limit`. */
+  async function fetchNotifications(x: BlueskyXrpc, mark: NotificationCursor | null, limit: number) {
+    const isNew = (n: Notification) => mark === null || n.indexedAt > mark.t || (n.indexedAt === mark.t && !mark.ids.includes(n.uri));
+    // listNotifications pages from newest to oldest: walk back until what we have already seen.
+    const fresh: Notification[] = [];
+    let page: string | undefined;
+    for (let i = 0; i < (mark === null ? 1 : 20); i++) {
+      const res = await x.call('app.bsky.notification.listNotifications', { method: 'GET', params: { limit: mark === null ? limit : 100, cursor: page }, what: 'read notifications' });
+      const body = res.json<{ notifications: Notification[]; cursor?: string }>();
+      const batch = body.notifications.filter(isNew);
+      fresh.push(...batch);
+      if (batch.length < body.notifications.length || !body.cursor || body.notifications.length === 0) break;
+      page = body.cursor;
+    }
+    // Oldest first; at the same instant, by record key (TIDs grow with creation time).
+    const rkey = (n: Notification) => parseAtUri(n.uri)?.rkey ?? n.uri;
+    fresh.sort((a, b) => (a.indexedAt < b.indexedAt ? -1 : a.indexedAt > b.indexedAt ? 1 : rkey(a) < rkey(b) ? -1 : 1));
+    const taken = fresh.slice(0, limit);
+    const last = taken.at(-1);
+    // No notification at all yet: from now on, everything is new.
+    let next: NotificationCursor = mark ?? { t: '', ids: [] };
+    if (last !== undefined) {
+      const sameInstant = taken.filter((n) => n.indexedAt === last.indexedAt).map((n) => n.uri);
+      next = { t: last.indexedAt, ids: mark?.t === last.indexedAt ? [...mark.ids, ...sameInstant] : sameInstant };
+    }
+    const items = taken.map(notificationInteraction).filter((i): i is Interaction => i !== null);
+    return { items, next, hasMore: fresh.length > taken.length };
+  }
+
+  /**
+   * The DMs part of a poll. DMs degrade, never the poll: without DM access (known from the session's
+   * scope, or from the PDS's refusal) or with the chat service unreachable, the DMs part of the cursor
+   * stays where it was and a notice on the channel says why; a rate limit leaves it for the next poll
+   * (the channel is already marked rate-limited by the HTTP client).
+   */
+  async function fetchDmPart(x: BlueskyXrpc, chat: ChatCursor | null, limit: number, since: Date | undefined) {
+    const ctx = x.ctx;
+    const unchanged = { items: [] as Interaction[], cursor: chat, hasMore: false };
+    const notice = async (code: string | null, message = '') => {
+      for (const c of Object.values(DM_NOTICES)) await ctx.setNotice?.(c, c === code ? { message } : null);
+    };
+    if (chatAccessFromToken(ctx.credentials.accessJwt) === 'denied') {
+      await notice(DM_NOTICES.noAccess, DM_ACCESS_MESSAGE);
+      return unchanged;
+    }
+    try {
+      const from = since ?? new Date(ctx.now().getTime() - DM_BACKFILL_DAYS * 86_400_000);
+      const page = await fetchDms(x, chat, { limit, since: from, appUrl });
+      await notice(null);
+      return page;
+    } catch (err) {
+      if (err instanceof ChatUnavailable) {
+        ctx.log.warn({ network: 'bluesky', did: x.did, reason: err.reason }, 'direct messages not read');
+        await notice(err.reason === 'no_access' ? DM_NOTICES.noAccess : DM_NOTICES.unavailable, err.message);
+        return unchanged;
+      }
+      if (err instanceof Transient) {
+        ctx.log.warn({ network: 'bluesky', did: x.did, error: err.message }, 'direct messages not read');
+        await notice(DM_NOTICES.unavailable, `Bluesky's chat service did not answer: ${err.message}`);
+        return unchanged;
+      }
+      if (err instanceof RateLimited) return unchanged;
+      throw err;
+    }
+  }
+
   const connector: Connector<BlueskyCredentials> = {
     network: 'bluesky',
     capabilities: blueskyCapabilities,
@@ -298,6 +402,9 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     },
 
     async publish(ctx, request) {
+      // A reply to a DM is a message in its conversation, not a post.
+      const dm = request.variant.replyTo === undefined ? null : parseDmRemoteId(request.variant.replyTo);
+      if (dm !== null) return publishDm(ctx, request.variant, dm.convoId);
       const issues = connector.validate(request.variant, request.limits ?? blueskyLimits);
       if (issues.length > 0) throw rejectedByValidation(issues, 'bluesky');
       const x = new BlueskyXrpc(ctx);
@@ -365,6 +472,12 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
 
     async findPublished(ctx, request) {
       const x = new BlueskyXrpc(ctx);
+      const dm = request.variant.replyTo === undefined ? null : parseDmRemoteId(request.variant.replyTo);
+      if (dm !== null) {
+        // sendMessage has no idempotency key: our message with the same text since the reply was created.
+        const found = await findDm(x, dm.convoId, request.variant.text, request.since);
+        return found === null ? null : dmPublished(found);
+      }
       const found: PublishedPart[] = [];
       for (const [index] of parts(request.variant).entries()) {
         const record = await getOwnRecord(x, POST, tidFor(request.idempotencyKey, request.since, index));
@@ -375,6 +488,7 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     },
 
     async deletePost(ctx, remoteId) {
+      if (isDmRemoteId(remoteId)) throw new Rejected('Passerelle does not delete direct messages on Bluesky', 'unsupported', { network: 'bluesky' });
       const x = new BlueskyXrpc(ctx);
       const p = parseAtUri(remoteId);
       if (p === null || p.did !== x.did || p.collection !== POST) {
@@ -388,36 +502,19 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     async fetchInteractions(ctx, cursor, opts): Promise<InteractionPage> {
       const x = new BlueskyXrpc(ctx);
       const limit = Math.min(Math.max(opts?.limit ?? 50, 1), 100);
+      const state = decodeBlueskyCursor(cursor);
       // Backfill: a null cursor with `since` reads back to that instant, like a cursor set there.
-      const mark = cursor === null && opts?.since ? { t: opts.since.toISOString(), ids: [] } : decodeCursor(cursor);
-      const isNew = (n: Notification) => mark === null || n.indexedAt > mark.t || (n.indexedAt === mark.t && !mark.ids.includes(n.uri));
-      // listNotifications pages from newest to oldest: walk back until what we have already seen.
-      const fresh: Notification[] = [];
-      let page: string | undefined;
-      for (let i = 0; i < (mark === null ? 1 : 20); i++) {
-        const res = await x.call('app.bsky.notification.listNotifications', { method: 'GET', params: { limit: mark === null ? limit : 100, cursor: page }, what: 'read notifications' });
-        const body = res.json<{ notifications: Notification[]; cursor?: string }>();
-        const batch = body.notifications.filter(isNew);
-        fresh.push(...batch);
-        if (batch.length < body.notifications.length || !body.cursor || body.notifications.length === 0) break;
-        page = body.cursor;
-      }
-      // Oldest first; at the same instant, by record key (TIDs grow with creation time).
-      const rkey = (n: Notification) => parseAtUri(n.uri)?.rkey ?? n.uri;
-      fresh.sort((a, b) => (a.indexedAt < b.indexedAt ? -1 : a.indexedAt > b.indexedAt ? 1 : rkey(a) < rkey(b) ? -1 : 1));
-      const taken = fresh.slice(0, limit);
-      const last = taken.at(-1);
-      // No notification at all yet: from now on, everything is new.
-      let next: NotificationCursor | null = mark ?? { t: '', ids: [] };
-      if (last !== undefined) {
-        const sameInstant = taken.filter((n) => n.indexedAt === last.indexedAt).map((n) => n.uri);
-        next = { t: last.indexedAt, ids: mark?.t === last.indexedAt ? [...mark.ids, ...sameInstant] : sameInstant };
-      }
-      const items = taken.map(notificationInteraction).filter((i): i is Interaction => i !== null);
-      return { items, cursor: encodeCursor(next), hasMore: fresh.length > taken.length };
+      const mark = cursor === null && opts?.since ? { t: opts.since.toISOString(), ids: [] } : state.n;
+      const notes = await fetchNotifications(x, mark, limit);
+      // DMs second: notifications already read are returned even when chat fails.
+      const dms = await fetchDmPart(x, state.c, limit, cursor === null ? opts?.since : undefined);
+      const items = [...notes.items, ...dms.items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      return { items, cursor: encodeBlueskyCursor({ n: notes.next, c: dms.cursor }), hasMore: notes.hasMore || dms.hasMore };
     },
 
     async fetchReplies(ctx, remoteId) {
+      // A DM conversation has no reply tree (its messages come through fetchInteractions).
+      if (isDmRemoteId(remoteId)) return [];
       const x = new BlueskyXrpc(ctx);
       const res = await x.call('app.bsky.feed.getPostThread', { method: 'GET', params: { uri: remoteId, depth: 20, parentHeight: 0 }, what: 'read the replies' });
       const out: Interaction[] = [];
@@ -433,6 +530,9 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
     },
 
     async moderate(ctx, action, target) {
+      if ((action === 'hide' || action === 'unhide') && target.remoteId !== undefined && isDmRemoteId(target.remoteId)) {
+        throw new Rejected('Bluesky cannot hide a direct message; block its author instead', 'unsupported', { network: 'bluesky' });
+      }
       const x = new BlueskyXrpc(ctx);
       if (action === 'hide' || action === 'unhide') return setHidden(x, target, action === 'hide');
       if (action === 'block' || action === 'unblock') {
@@ -456,7 +556,8 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
 
     async fetchMetrics(ctx, remoteIds): Promise<MetricSnapshot[]> {
       const x = new BlueskyXrpc(ctx);
-      const views = await getPosts(x, remoteIds);
+      // DMs have no counts: left out like deleted posts.
+      const views = await getPosts(x, remoteIds.filter((id) => !isDmRemoteId(id)));
       const fetchedAt = ctx.now();
       return views.map((v) => ({
         remoteId: v.uri,

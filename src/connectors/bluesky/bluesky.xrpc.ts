@@ -47,6 +47,11 @@ export interface XrpcCall {
   allow?: number[];
   /** Which token to send (default the access token). */
   auth?: 'access' | 'refresh' | 'none';
+  /**
+   * `atproto-proxy` header: the PDS forwards the call to this service (`did#service_id`), e.g. the chat
+   * service for `chat.bsky.*` (see bluesky.chat.ts).
+   */
+  proxy?: string;
 }
 
 /** Expiry (ms since epoch) of a JWT, or null when it cannot be read. */
@@ -59,6 +64,27 @@ export function jwtExpiry(jwt: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** The `scope` claim of a session JWT (`com.atproto.appPass`, `com.atproto.appPassPrivileged`…), or null. */
+export function jwtScope(jwt: string): string | null {
+  const payload = jwt.split('.')[1];
+  if (payload === undefined) return null;
+  try {
+    const { scope } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { scope?: unknown };
+    return typeof scope === 'string' ? scope : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The PDS refused a method this session may not call at all (an app password without DM access calling
+ * `chat.bsky.*`: 400 `InvalidToken` "Bad token method"). Not an expired token: renewing it changes nothing.
+ */
+export function isTokenMethodRefusal(res: CallResult): boolean {
+  if (res.status !== 400 && res.status !== 401 && res.status !== 403) return false;
+  return /Bad token (method|scope)/i.test(xrpcError(res).message ?? '');
 }
 
 /** The body of an XRPC error answer. */
@@ -110,6 +136,7 @@ export class BlueskyXrpc {
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
+    if (call.proxy !== undefined) headers['atproto-proxy'] = call.proxy;
     let body: string | Uint8Array | undefined;
     if (call.bytes !== undefined) {
       headers['content-type'] = call.bytes.mimeType;
@@ -179,6 +206,7 @@ export class BlueskyXrpc {
 
 function isAuthFailure(res: CallResult): boolean {
   if (res.status !== 400 && res.status !== 401) return false;
+  if (isTokenMethodRefusal(res)) return false;
   const { error } = xrpcError(res);
   return error === 'ExpiredToken' || error === 'InvalidToken' || (res.status === 401 && error === 'AuthenticationRequired');
 }
