@@ -135,16 +135,22 @@ export function createGoogleBusinessConnector(options: GoogleBusinessOptions = {
   const reviewsUrl = (c: GoogleBusinessCredentials) => `${googleEndpoints(c.apiBase).reviews}/${v4Location(c)}/reviews`;
   const reviewUrl = (c: GoogleBusinessCredentials, name: string) => `${googleEndpoints(c.apiBase).reviews}/${name}`;
 
+  /** The review a remote id is about: a review, one of its edits (`@<time>`), or our reply (`/reply@<time>`). */
   function ownReview(ctx: ConnectorContext<GoogleBusinessCredentials>, remoteId: string): string {
-    const name = reviewNameOf(remoteId.replace(/\/reply$/, ''));
+    const name = reviewNameOf(remoteId.replace(/@.*$/, '').replace(/\/reply$/, ''));
     if (!name.startsWith(`${v4Location(ctx.credentials)}/reviews/`)) {
       throw new Rejected('This review belongs to another location than this channel', 'invalid_input', { network: 'google-business' });
     }
     return name;
   }
 
+  /**
+   * A review has one reply, replaced by each PUT: its remote id is `{review}/reply@{updateTime}`, so
+   * every version we send is its own message in the conversation (`deletePost` accepts any version).
+   */
   function replyPublished(ctx: ConnectorContext<GoogleBusinessCredentials>, review: string, at: string | undefined): Published {
-    const part = { index: 0, remoteId: `${review}/reply`, url: ctx.credentials.mapsUri ?? 'https://business.google.com/reviews', publishedAt: at ? new Date(at) : ctx.now() };
+    const publishedAt = at ? new Date(at) : ctx.now();
+    const part = { index: 0, remoteId: `${review}/reply@${publishedAt.toISOString()}`, url: ctx.credentials.mapsUri ?? 'https://business.google.com/reviews', publishedAt };
     return { ...part, parts: [part] };
   }
 
@@ -214,7 +220,7 @@ export function createGoogleBusinessConnector(options: GoogleBusinessOptions = {
     },
 
     async deletePost(ctx, remoteId) {
-      if (!remoteId.endsWith('/reply')) {
+      if (!/\/reply(@.*)?$/.test(remoteId)) {
         throw new Rejected('Only Passerelle\'s reply to a review can be deleted; reviews themselves cannot', 'unsupported', { network: 'google-business' });
       }
       const review = ownReview(ctx, remoteId);

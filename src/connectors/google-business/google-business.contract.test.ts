@@ -204,7 +204,7 @@ describe('contract: replies out (PUT reply creates or replaces; findPublished re
   test('a reply is PUT once and its id is the review\'s reply resource', async () => {
     const before = fake.requests.length;
     const published = await connector.publish(ctx(), { variant: { text: 'Sorry Marc, we are on it.', replyTo: review }, idempotencyKey: 'k1', scheduledAt: new Date() });
-    assert.equal(published.remoteId, `${review}/reply`);
+    assert.match(published.remoteId, new RegExp(`^${review}/reply@\\d{4}-`));
     assert.equal(published.url, creds.mapsUri);
     assert.equal(fake.review(review)!.reviewReply!.comment, 'Sorry Marc, we are on it.');
     const puts = fake.requests.slice(before).filter((r) => r.method === 'PUT');
@@ -219,7 +219,7 @@ describe('contract: replies out (PUT reply creates or replaces; findPublished re
 
   test('findPublished finds our reply by its text, and not someone else\'s', async () => {
     const found = await connector.findPublished(ctx(), { variant: { text: 'Updated answer', replyTo: review }, idempotencyKey: 'k2', since: new Date() });
-    assert.equal(found?.remoteId, `${review}/reply`);
+    assert.equal(found?.remoteId, `${review}/reply@${fake.review(review)!.reviewReply!.updateTime}`);
     assert.equal(await connector.findPublished(ctx(), { variant: { text: 'Something else', replyTo: review }, idempotencyKey: 'k3', since: new Date() }), null);
   });
 
@@ -240,7 +240,7 @@ describe('contract: replies out (PUT reply creates or replaces; findPublished re
   });
 
   test('deletePost deletes our reply (and again is fine); a review itself cannot be deleted', async () => {
-    await connector.deletePost(ctx(), `${review}/reply`);
+    await connector.deletePost(ctx(), `${review}/reply@${fake.review(review)!.reviewReply!.updateTime}`);
     assert.equal(fake.review(review)!.reviewReply, undefined);
     await connector.deletePost(ctx(), `${review}/reply`);
     await assert.rejects(connector.deletePost(ctx(), review), (e: unknown) => e instanceof Rejected && e.rejectCode === 'unsupported');

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, customType, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  boolean, check, customType, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { channels } from './channels.ts';
 import { users, workspaces } from './core.ts';
@@ -190,6 +190,8 @@ export const messages = pgTable('messages', {
   deletedAt: ts('deleted_at'),
   /** The user who sent it from Passerelle (outbound). */
   sentBy: uuid('sent_by').references(() => users.id, { onDelete: 'set null' }),
+  /** Star rating of a review (1–5), of the version this message holds; null for everything else. */
+  rating: smallint('rating'),
   tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector(CASE language WHEN 'fr' THEN 'french'::regconfig WHEN 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, text)`),
 }, (t) => [
   uniqueIndex('messages_remote_idx').on(t.channelId, t.remoteId),
@@ -198,6 +200,7 @@ export const messages = pgTable('messages', {
   index('messages_contact_idx').on(t.contactId, t.createdAt.desc()),
   index('messages_author_idx').on(t.channelId, t.authorRemoteId, t.createdAt),
   index('messages_tsv_idx').using('gin', t.tsv),
+  check('messages_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
   // Also messages_search_idx (conversation_id) INCLUDE (workspace_id, tsv), created in migration 0007
   // (drizzle cannot declare INCLUDE): a search walks conversations newest first and probes each one's
   // messages with an index-only scan instead of reading the wide message rows.

@@ -87,7 +87,9 @@ export function listSql(workspaceId: string, f: InboxFilters, me: string | null,
   return sql`
     SELECT c.*, u.name AS assignee_name,
       k.display_name AS contact_name, k.primary_handle AS contact_handle, k.avatar_url AS contact_avatar, k.followers AS contact_followers,
-      (SELECT left(m.text, 280) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview
+      (SELECT left(m.text, 280) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview,
+      CASE WHEN c.kind = 'review' THEN (SELECT m.rating FROM messages m WHERE m.conversation_id = c.id AND m.rating IS NOT NULL
+        ORDER BY m.created_at DESC, m.id DESC LIMIT 1) END AS rating
     FROM (${page}) c
     LEFT JOIN users u ON u.id = c.assignee_id
     LEFT JOIN contacts k ON k.id = c.contact_id
@@ -130,7 +132,7 @@ export function conversationMessagesSql(workspaceId: string, conversationId: str
   return sql`
     SELECT * FROM (
       SELECT id, remote_id, direction, kind, contact_id, author_remote_id, author_handle, author_name, author_followers, text, url, in_reply_to,
-        created_at, language, sentiment, sentiment_score, toxicity, toxic, profanity, intents, hidden, deleted_at, sent_by
+        created_at, language, sentiment, sentiment_score, toxicity, toxic, profanity, intents, hidden, deleted_at, sent_by, rating
       FROM messages WHERE conversation_id = ${conversationId} AND workspace_id = ${workspaceId}
       ORDER BY created_at DESC, id DESC LIMIT ${limit}) m
     ORDER BY created_at ASC, id ASC`;

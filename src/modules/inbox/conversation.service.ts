@@ -29,6 +29,7 @@ export function presentItem(r: Row): ConversationItem {
     lastMessageAt: iso(r.last_message_at)!, lastInboundAt: iso(r.last_inbound_at),
     contact: r.contact_id ? { id: r.contact_id, displayName: r.contact_name ?? null, handle: r.contact_handle ?? '', avatarUrl: r.contact_avatar ?? null, followers: r.contact_followers ?? null } : null,
     preview: r.preview ?? null,
+    rating: r.rating ?? null,
     sla: { state: r.sla_state, target: r.sla_target, dueAt: iso(r.sla_due_at), policyId: r.sla_policy_id },
   };
 }
@@ -84,7 +85,7 @@ export async function getConversation(ctx: Ctx, id: string) {
   await getConversationRow(ctx, id);
   const [row] = (await ctx.db.execute<Row>(sql`
     SELECT c.*, u.name AS assignee_name, k.display_name AS contact_name, k.primary_handle AS contact_handle, k.avatar_url AS contact_avatar,
-      k.followers AS contact_followers, NULL AS preview
+      k.followers AS contact_followers, NULL AS preview, NULL AS rating
     FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id LEFT JOIN contacts k ON k.id = c.contact_id
     WHERE c.id = ${id} AND c.workspace_id = ${ws.id}`)).rows;
   const msgs = (await ctx.db.execute<Row>(conversationMessagesSql(ws.id, id, 500))).rows;
@@ -110,7 +111,7 @@ export async function getConversation(ctx: Ctx, id: string) {
       author: { remoteId: m.author_remote_id, handle: m.author_handle, name: m.author_name, followers: m.author_followers, contactId: m.contact_id },
       text: m.text, url: m.url, inReplyTo: m.in_reply_to, createdAt: iso(m.created_at)!, language: m.language, sentiment: m.sentiment,
       sentimentScore: m.sentiment_score, toxicity: m.toxicity, toxic: m.toxic, profanity: m.profanity, intents: m.intents, hidden: m.hidden,
-      deleted: m.deleted_at !== null, sentBy: m.sent_by,
+      deleted: m.deleted_at !== null, sentBy: m.sent_by, rating: m.rating,
     })),
     replies: replies.map(presentReply),
     notes: notes.map(({ n, name }) => ({ id: n.id, author: n.authorId ? { id: n.authorId, name: name ?? '' } : null, body: n.body, mentions: n.mentions, createdAt: n.createdAt.toISOString() })),

@@ -96,6 +96,8 @@ export const conversationItem = z.object({
   contact: contactBrief,
   /** The latest message's text (plain text, at most 280 characters). */
   preview: z.string().nullable(),
+  /** Review conversations: the stars of the review's latest version (1–5); null otherwise. */
+  rating: z.number().nullable(),
   sla: slaOut,
 });
 export type ConversationItem = z.infer<typeof conversationItem>;
@@ -120,6 +122,8 @@ export const messageOut = z.object({
   hidden: z.boolean(),
   deleted: z.boolean(),
   sentBy: z.string().nullable(),
+  /** A review's stars (1–5) in this version of it; null for everything else. */
+  rating: z.number().nullable(),
 });
 
 export const guardOut = z.object({

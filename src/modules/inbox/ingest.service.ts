@@ -172,17 +172,18 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     const inserted = await tx.execute<{ id: string; conversation_id: string }>(sql`
       INSERT INTO messages (id, workspace_id, channel_id, conversation_id, remote_id, direction, kind, contact_id, author_remote_id, author_handle,
         author_name, author_followers, text, url, in_reply_to, root_remote_id, created_at, ingested_at, language, sentiment, sentiment_score,
-        toxicity, toxic, profanity, intents, intent_scores)
+        toxicity, toxic, profanity, intents, intent_scores, rating)
       SELECT id, ${channel.workspaceId}, ${channel.id}, conv, rid, 'in', kind, contact, arid, ahandle, aname, afollowers, txt, url, irt, root,
-        created, ${now}, lang, sent, sscore, tox, toxic, prof, ints::text[], iscores::jsonb
+        created, ${now}, lang, sent, sscore, tox, toxic, prof, ints::text[], iscores::jsonb, rating
       FROM unnest(${sql.param(ids)}::uuid[], ${col(convOf)}::uuid[], ${col((i) => i.remoteId)}::text[], ${col((i) => i.kind)}::text[],
         ${col((i) => contactIds.get(i.author.remoteId) ?? null)}::uuid[], ${col((i) => i.author.remoteId)}::text[], ${col((i) => i.author.handle)}::text[],
         ${col((i) => i.author.displayName)}::text[], ${col((i) => i.author.followers ?? null)}::int[], ${col((i) => i.text)}::text[],
         ${col((i) => i.url)}::text[], ${col((i) => i.inReplyTo)}::text[], ${col((i) => i.root)}::text[], ${col((i) => i.createdAt.toISOString())}::timestamptz[],
         ${col((_, n) => classified[n]!.language)}::text[], ${col((_, n) => classified[n]!.sentiment)}::text[], ${col((_, n) => classified[n]!.sentimentScore)}::float8[],
         ${col((_, n) => classified[n]!.toxicity)}::float8[], ${col((_, n) => classified[n]!.toxic)}::bool[], ${col((_, n) => classified[n]!.profanity)}::bool[],
-        ${col((_, n) => pgArray(classified[n]!.intents))}::text[], ${col((_, n) => (classified[n]!.intentScores ? JSON.stringify(classified[n]!.intentScores) : null))}::text[])
-        AS t(id, conv, rid, kind, contact, arid, ahandle, aname, afollowers, txt, url, irt, root, created, lang, sent, sscore, tox, toxic, prof, ints, iscores)
+        ${col((_, n) => pgArray(classified[n]!.intents))}::text[], ${col((_, n) => (classified[n]!.intentScores ? JSON.stringify(classified[n]!.intentScores) : null))}::text[],
+        ${col((i) => i.rating ?? null)}::int2[])
+        AS t(id, conv, rid, kind, contact, arid, ahandle, aname, afollowers, txt, url, irt, root, created, lang, sent, sscore, tox, toxic, prof, ints, iscores, rating)
       ON CONFLICT (channel_id, remote_id) DO NOTHING
       RETURNING id, conversation_id`);
     const insertedIds = new Set(inserted.rows.map((r) => r.id));
