@@ -19,6 +19,13 @@ export interface ChannelCapabilities {
   metrics: string[];
 }
 
+/** A condition the channel reports while it works; translated by `code`, `message` is the server's English. */
+export interface ChannelNotice {
+  code: string;
+  message: string;
+  since: string;
+}
+
 export interface Channel {
   id: string;
   network: NetworkId;
@@ -32,6 +39,8 @@ export interface Channel {
   rateLimitedUntil: string | null;
   tokenExpiresAt: string | null;
   lastError: string | null;
+  /** Lasting conditions of a working channel, e.g. `dm_access_missing` (Bluesky DMs need an app password with DM access). */
+  notices?: ChannelNotice[];
   /** Partial when the channel was stored before limits were known. */
   limits: Partial<ChannelLimits>;
   capabilities?: ChannelCapabilities;

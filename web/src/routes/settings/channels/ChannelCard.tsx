@@ -1,4 +1,4 @@
-import { Avatar, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Avatar, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -33,6 +33,24 @@ export function HealthBadge({ channel }: { channel: Channel }) {
     <Badge color="teal" variant="light" data-testid="channel-health">
       {t('channels.health.connected')}
     </Badge>
+  );
+}
+
+/**
+ * What a working channel cannot do and why (e.g. Bluesky DMs without DM access), from the notices its
+ * connector reported. Known codes are translated; others show the server's English message.
+ */
+export function ChannelNotices({ channel }: { channel: Channel }) {
+  const { t } = useTranslation();
+  if (!channel.notices?.length) return null;
+  return (
+    <Stack gap="xs" data-testid="channel-notices">
+      {channel.notices.map((notice) => (
+        <Alert key={notice.code} color="yellow" variant="light" p="xs" title={t(`channels.notices.${notice.code}.title`, { defaultValue: notice.code })}>
+          <Text size="sm">{t(`channels.notices.${notice.code}.body`, { defaultValue: notice.message })}</Text>
+        </Alert>
+      ))}
+    </Stack>
   );
 }
 
@@ -101,6 +119,7 @@ export function ChannelCard({ channel, onReconnect }: { channel: Channel; onReco
             {t('channels.errors.detail', { detail: channel.lastError })}
           </Text>
         ) : null}
+        <ChannelNotices channel={channel} />
         <ChannelErrorAlert error={verify.error ?? disconnect.error} />
         <Group gap="xs" justify="flex-end">
           <RouterAnchor

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterAnchor } from '../../../components/RouterLinks.tsx';
 import { useCurrentWorkspace } from '../../shell/workspace-context.ts';
-import { HealthBadge } from './ChannelCard.tsx';
+import { ChannelNotices, HealthBadge } from './ChannelCard.tsx';
 import { ChannelErrorAlert } from './channel-errors.tsx';
 import { roleCan, safeUrl, useChannels } from './channels-api.ts';
 import { InteractionsPanel } from './InteractionsPanel.tsx';
@@ -55,6 +55,7 @@ export function ChannelTestPage() {
           </Group>
         </Stack>
       </Group>
+      <ChannelNotices channel={channel} />
       <Text size="sm" c="dimmed">
         {t('channels.test.warning')}
       </Text>
