@@ -10,6 +10,7 @@ import { refreshSession, signOut } from '../../api/session.ts';
 import type { InvitationPreview, WorkspaceResponse } from '../../api/types.ts';
 import { AuthLayout } from '../../components/AuthLayout.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordInput } from '../../components/NewPasswordFields.tsx';
 import { isFieldError, useFieldError } from '../../lib/errors.ts';
 
 /** Shows an invitation (workspace, role) and lets the invited person join, creating an account if needed. */
@@ -206,15 +207,7 @@ function CreateAccount({ token, onJoined }: { token: string; onJoined: (r: Works
           required
           autoFocus
         />
-        <PasswordInput
-          label={t('fields.password')}
-          description={t('fields.passwordHelp')}
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={passwordError}
-          required
-        />
+        <NewPasswordInput value={password} onChange={setPassword} error={passwordError} />
         <Group justify="flex-end">
           <Button type="submit" loading={join.isPending}>
             {t('invite.createAndAccept')}

@@ -9,6 +9,7 @@ import { useMe } from '../../api/queries.ts';
 import { refreshSession } from '../../api/session.ts';
 import type { Locale, User } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordWithConfirmation, useNewPassword } from '../../components/NewPasswordFields.tsx';
 import { LanguageSelect } from '../../components/LanguageSelect.tsx';
 import { Section } from '../../components/Section.tsx';
 import { isFieldError, useFieldError } from '../../lib/errors.ts';
@@ -71,15 +72,12 @@ function ProfileForm({ user }: { user: User }) {
 function PasswordForm() {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const next = useNewPassword();
   const change = useMutation({
-    mutationFn: () => api.changePassword(current, next),
+    mutationFn: () => api.changePassword(current, next.password),
     onSuccess: () => {
       setCurrent('');
-      setNext('');
-      setConfirm('');
+      next.clear();
       notifications.show({ color: 'teal', message: t('settings.password.changed') });
     },
   });
@@ -88,9 +86,7 @@ function PasswordForm() {
   const newError = newFieldError ?? passwordFieldError;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const differs = next !== confirm;
-    setMismatch(differs);
-    if (!differs) change.mutate();
+    if (next.matches()) change.mutate();
   };
   return (
     <Section title={t('settings.password.title')}>
@@ -104,22 +100,11 @@ function PasswordForm() {
             onChange={(e) => setCurrent(e.currentTarget.value)}
             required
           />
-          <PasswordInput
+          <NewPasswordWithConfirmation
+            state={next}
             label={t('settings.password.new')}
-            description={t('fields.passwordHelp')}
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
+            confirmLabel={t('settings.password.confirm')}
             error={newError}
-            required
-          />
-          <PasswordInput
-            label={t('settings.password.confirm')}
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={mismatch ? t('reset.mismatch') : undefined}
-            required
           />
           <Group justify="flex-end">
             <Button type="submit" loading={change.isPending}>

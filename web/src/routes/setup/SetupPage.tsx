@@ -1,4 +1,4 @@
-import { Button, Group, PasswordInput, Stack, Stepper, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Stepper, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { keys, queryClient, useMe } from '../../api/queries.ts';
 import { refreshSession } from '../../api/session.ts';
 import { AuthLayout } from '../../components/AuthLayout.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { NewPasswordInput } from '../../components/NewPasswordFields.tsx';
 import { storedLocale } from '../../i18n/index.ts';
 import { isFieldError, useFieldError } from '../../lib/errors.ts';
 import { WorkspaceForm } from '../workspaces/WorkspaceForm.tsx';
@@ -87,15 +88,7 @@ function OwnerForm() {
           error={emailError}
           required
         />
-        <PasswordInput
-          label={t('fields.password')}
-          description={t('fields.passwordHelp')}
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={passwordError}
-          required
-        />
+        <NewPasswordInput value={password} onChange={setPassword} error={passwordError} />
         <Group justify="flex-end" mt="sm">
           <Button type="submit" loading={signup.isPending}>
             {t('setup.createOwner')}
