@@ -98,6 +98,13 @@ describe('inbox: Google Business Profile reviews (contract)', () => {
     assert.equal((await pollChannel(t.deps, channelId)).inserted, 0, 'our reply is not read back as a review edit');
   });
 
+  test('the publishing API refuses a post targeting a location channel, naming the field', async () => {
+    const res = await editor.post(`/api/workspaces/${wid}/posts`, { variants: [{ channelId, text: 'Summer menu!' }] });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.data.error.field, 'variants[0].channelId');
+    assert.match(res.data.error.message, /cannot publish posts/);
+  });
+
   test('a post cannot be published on a location channel (replies only)', async () => {
     const res = await editor.post(`/api/workspaces/${wid}/channels/${channelId}/posts`, { text: 'A post' });
     assert.equal(res.statusCode, 400);

@@ -7,6 +7,7 @@ import { TOKEN_PREFIX } from '../../src/platform/auth.ts';
 import { hashToken, randomToken } from '../../src/platform/crypto.ts';
 import { ROLES, type Role } from '../../src/platform/policy.ts';
 import { notify } from '../../src/modules/workspaces/index.ts';
+import { savePendingConnection } from '../../src/modules/channels/google.service.ts';
 import { Client, startTestApp, type TestApp } from '../support/app.ts';
 import { addMember, makeUser, withToken, workspaceWithEveryRole } from '../support/factories.ts';
 import { makeMastodonChannel, postOnFake } from '../support/factories.channels.ts';
@@ -49,6 +50,10 @@ const MATRIX: Record<string, readonly [owner: number, admin: number, editor: num
   'GET /api/workspaces/:wid/channels':                     [200,  200,  200,   200,    200,  200,    200],
   'POST /api/workspaces/:wid/channels/bluesky':            [400,  400,  403,   403,    403,  403,    403],
   'POST /api/workspaces/:wid/channels/mastodon/authorize': [200,  200,  403,   403,    403,  403,    403],
+  'GET /api/workspaces/:wid/channels/google-business':     [200,  200,  200,   200,    200,  200,    200],
+  'POST /api/workspaces/:wid/channels/google-business/authorize': [200, 200, 403, 403,   403,  403,    403],
+  'GET /api/workspaces/:wid/channels/google-business/connections/:id': [200, 200, 403, 403, 403, 403,   403],
+  'POST /api/workspaces/:wid/channels/google-business/connections/:id': [201, 201, 403, 403, 403, 403,  403],
   'POST /api/workspaces/:wid/channels/:id/verify':         [200,  200,  403,   403,    403,  403,    403],
   'DELETE /api/workspaces/:wid/channels/:id':              [204,  204,  403,   403,    403,  403,    403],
   'POST /api/workspaces/:wid/channels/:id/validate':       [200,  200,  200,   200,    403,  403,    403],
@@ -64,6 +69,7 @@ const TOKEN_EXCEPTIONS: Record<string, number> = {
   'POST /api/workspaces/:wid/tokens': 403,
   // The OAuth round trip returns to a browser session, so connecting Mastodon needs one.
   'POST /api/workspaces/:wid/channels/mastodon/authorize': 403,
+  'POST /api/workspaces/:wid/channels/google-business/authorize': 403,
 };
 
 /** Routes outside /api (no authentication): the short-link redirect. */
@@ -87,6 +93,7 @@ const ACCOUNT_ROUTES: Record<string, 'public' | 'user'> = {
   'POST /api/me/totp/disable': 'user',
   'POST /api/workspaces': 'user',
   'GET /api/oauth/mastodon/callback': 'user',
+  'GET /api/oauth/google-business/callback': 'user',
 };
 
 type Caller = { userId: string; role: Role };
@@ -107,7 +114,9 @@ describe('role matrix: every workspace route × every role', () => {
 
   before(async () => {
     // Behind a trusted proxy, each call names its own client address (see call()).
-    t = await startTestApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1', PASSERELLE_TRUST_PROXY: '1' } });
+    t = await startTestApp({ env: {
+      PASSERELLE_ALLOW_PRIVATE_NETWORK: '1', PASSERELLE_TRUST_PROXY: '1', PASSERELLE_GOOGLE_CLIENT_ID: 'matrix.apps.googleusercontent.com', PASSERELLE_GOOGLE_CLIENT_SECRET: 'matrix-secret',
+    } });
     fake = await new FakeMastodon({ requestsPerWindow: 1_000_000 }).start();
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const made = await workspaceWithEveryRole(t);
@@ -154,6 +163,12 @@ describe('role matrix: every workspace route × every role', () => {
       'GET /api/workspaces/:wid/channels': async () => ({ url: `${w}/channels` }),
       'POST /api/workspaces/:wid/channels/bluesky': async () => ({ url: `${w}/channels/bluesky`, body: { handle: 'brand.test', appPassword: 'abcd-efgh-ijkl-mnop', pdsUrl: 'http://127.0.0.1:1' } }),
       'POST /api/workspaces/:wid/channels/mastodon/authorize': async () => ({ url: `${w}/channels/mastodon/authorize`, body: { instanceUrl: fake.url } }),
+      'GET /api/workspaces/:wid/channels/google-business': async () => ({ url: `${w}/channels/google-business` }),
+      'POST /api/workspaces/:wid/channels/google-business/authorize': async () => ({ url: `${w}/channels/google-business/authorize` }),
+      'GET /api/workspaces/:wid/channels/google-business/connections/:id': async (who) => ({ url: `${w}/channels/google-business/connections/${await googleConnection(who)}` }),
+      'POST /api/workspaces/:wid/channels/google-business/connections/:id': async (who) => ({
+        url: `${w}/channels/google-business/connections/${await googleConnection(who)}`, body: { locations: ['locations/1'] },
+      }),
       'POST /api/workspaces/:wid/channels/:id/verify': async () => ({ url: `${w}/channels/${(await channel()).id}/verify` }),
       'DELETE /api/workspaces/:wid/channels/:id': async () => ({ url: `${w}/channels/${(await channel()).id}` }),
       'POST /api/workspaces/:wid/channels/:id/validate': async () => ({ url: `${w}/channels/${(await channel()).id}/validate`, body: { text: 'Bonjour' } }),
@@ -171,6 +186,11 @@ describe('role matrix: every workspace route × every role', () => {
         return { url: `${w}/channels/${made.channel.id}/metrics`, body: { remoteIds: [status.id] } };
       },
     };
+    // A Google consent of the caller's user, waiting for the choice of locations (no network call needed).
+    const googleConnection = (who: Caller) => savePendingConnection(t.deps, { workspaceId: ws.id, userId: who.userId, connection: {
+      grant: { accessToken: 'ya29.matrix', accessTokenExpiresAt: t.clock.now.toISOString(), refreshToken: '1//matrix', grantId: 'google-user:matrix' },
+      locations: [{ account: 'accounts/1', accountName: null, location: 'locations/1', title: 'Matrix Café', address: null, mapsUri: null }], apiBase: null,
+    } });
     // A fresh channel per call, so one call's state (rate limit, deletion) never decides another's outcome.
     const channel = async () => (await makeMastodonChannel(t.deps, ws.id, fake)).channel;
     const env = { t, ws, people: made.people, fake };

@@ -9,6 +9,7 @@ import {
 import { ingestInteractions } from '../../src/modules/inbox/index.ts';
 import { ROLES, type Role } from '../../src/platform/policy.ts';
 import { notify } from '../../src/modules/workspaces/index.ts';
+import { savePendingConnection } from '../../src/modules/channels/google.service.ts';
 import { Client, startTestApp, type TestApp } from '../support/app.ts';
 import { withToken, workspaceWithEveryRole } from '../support/factories.ts';
 import { interaction, makeOfflineChannel } from '../support/factories.inbox.ts';
@@ -43,6 +44,10 @@ const BODIES: Record<string, unknown | ((ids: Ids) => unknown)> = {
   'GET /api/workspaces/:wid/channels': undefined,
   'POST /api/workspaces/:wid/channels/bluesky': { handle: 'intruder.test', appPassword: 'abcd-efgh-ijkl-mnop' },
   'POST /api/workspaces/:wid/channels/mastodon/authorize': { instanceUrl: 'mastodon.example' },
+  'GET /api/workspaces/:wid/channels/google-business': undefined,
+  'POST /api/workspaces/:wid/channels/google-business/authorize': undefined,
+  'GET /api/workspaces/:wid/channels/google-business/connections/:id': undefined,
+  'POST /api/workspaces/:wid/channels/google-business/connections/:id': { locations: ['locations/1'] },
   'POST /api/workspaces/:wid/channels/:id/verify': undefined,
   'DELETE /api/workspaces/:wid/channels/:id': undefined,
   'POST /api/workspaces/:wid/channels/:id/validate': { text: 'x' },
@@ -161,6 +166,7 @@ type Ids = Record<(typeof KINDS)[number], string>;
 const KINDS = [
   'userId', 'invitation', 'token', 'notification', 'channel', 'post', 'variant', 'media', 'campaign', 'link', 'conversation', 'message', 'contact',
   'otherContact', 'identity', 'reply', 'savedReply', 'view', 'slaPolicy', 'holiday', 'rule', 'action', 'author', 'relayRoute', 'relayItem',
+  'googleConnection',
 ] as const;
 
 /** Which id a path parameter takes, by the segment before it (`/posts/:id` → a post). */
@@ -168,6 +174,7 @@ const KIND_OF_SEGMENT: Record<string, (typeof KINDS)[number]> = {
   invitations: 'invitation', tokens: 'token', notifications: 'notification', channels: 'channel', posts: 'post', variants: 'variant', media: 'media',
   links: 'link', conversations: 'conversation', messages: 'message', contacts: 'contact', replies: 'reply', 'saved-replies': 'savedReply',
   views: 'view', 'sla-policies': 'slaPolicy', holidays: 'holiday', rules: 'rule', actions: 'action', authors: 'author', routes: 'relayRoute', items: 'relayItem',
+  connections: 'googleConnection',
 };
 
 describe('tenant isolation: members of workspace A get 404 on everything of workspace B', () => {
@@ -236,6 +243,11 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
       conversation: msg.conversationId, message: msg.id, contact: msg.contactId!, otherContact: msg2.contactId!, identity: identity!.id, reply: reply!.id,
       savedReply: savedReply!.id, view: view!.id, slaPolicy: policy!.id, holiday: '2031-01-01', rule: rule!.id, action: action!.id, author: author!.id,
       relayRoute: route!.id, relayItem: item!.id,
+      // A Google consent of B's owner waiting for the choice of locations.
+      googleConnection: await savePendingConnection(t.deps, { workspaceId: wid, userId: b.people.owner.user.id, connection: {
+        grant: { accessToken: 'ya29.b', accessTokenExpiresAt: now.toISOString(), refreshToken: '1//b', grantId: 'google-user:b' },
+        locations: [{ account: 'accounts/1', accountName: 'For B only', location: 'locations/1', title: 'For B only', address: null, mapsUri: null }], apiBase: null,
+      } }),
     };
     assert.equal(ingested.conversationIds.length, 2);
     const aInbox = await makeOfflineChannel(t.deps, a.ws.id, 'mastodon');
@@ -312,6 +324,14 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
     } finally {
       await t.deps.db.delete(members).where(and(eq(members.workspaceId, b.ws.id), eq(members.userId, dual)));
     }
+  });
+
+  test('A’s owner naming B’s pending Google connection under A’s own workspace gets 404, and B’s channels are untouched', async () => {
+    const c = a.people.owner.client;
+    const url = `/api/workspaces/${a.ws.id}/channels/google-business/connections/${leaked.googleConnection}`;
+    assert.equal((await c.get(url)).statusCode, 404);
+    assert.equal((await c.post(url, { locations: ['locations/1'] })).statusCode, 404);
+    assert.equal((await t.deps.db.select().from(channels).where(eq(channels.network, 'google-business'))).length, 0);
   });
 
   test('random ids get the same 404 as real ones', async () => {

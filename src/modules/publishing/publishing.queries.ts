@@ -1,4 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import type { NetworkId } from '../../connectors/connector.ts';
+import { getConnector } from '../../connectors/registry.ts';
 import { approvalFlows, campaigns, channels, postVariants, posts, users } from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -110,5 +112,11 @@ export async function channelsById(db: DbOrTx, workspaceId: string, ids: string[
   const map = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.findIndex((id) => !map.has(id));
   if (missing >= 0) throw new AppError('validation_failed', 'Unknown channel.', `${field}[${ids.indexOf(unique[missing]!)}].channelId`);
+  // A channel that publishes no posts of its own (Google Business Profile only answers reviews).
+  const postless = ids.findIndex((id) => !getConnector(map.get(id)!.network as NetworkId).capabilities.publish.text);
+  if (postless >= 0) {
+    const ch = map.get(ids[postless]!)!;
+    throw new AppError('validation_failed', `${ch.handle} (${ch.network}) cannot publish posts: it only answers from the inbox.`, `${field}[${postless}].channelId`);
+  }
   return map;
 }

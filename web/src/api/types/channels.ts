@@ -1,6 +1,6 @@
 // Shapes of the Passerelle HTTP API (/api): channels (connected social accounts) and their test page.
 
-export type NetworkId = 'bluesky' | 'mastodon';
+export type NetworkId = 'bluesky' | 'mastodon' | 'google-business';
 export type ChannelHealth = 'connected' | 'reconnect_needed' | 'rate_limited';
 
 /** Text, media and thread limits of one channel (some are per instance); the server is the authority. */
@@ -12,7 +12,8 @@ export interface ChannelLimits {
 }
 
 export interface ChannelCapabilities {
-  publish: { images: boolean; thread: boolean; reply: boolean; contentWarning: boolean };
+  /** `text` false: no posts of its own, only replies (Google Business Profile answers reviews). */
+  publish: { text: boolean; images: boolean; thread: boolean; reply: boolean; contentWarning: boolean };
   deleteOwn: boolean;
   interactions: string[];
   moderation: string[];

@@ -10,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Section } from '../../components/Section.tsx';
 import { today } from '../../lib/zoned.ts';
 import { NetworkBadge } from '../settings/channels/NetworkBadge.tsx';
-import { useChannels } from '../settings/channels/channels-api.ts';
+import { publishesPosts, useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 import { NetworkPreview } from '../publishing/NetworkPreview.tsx';
 import { may, pubKeys, publishingApi, useCampaigns, useCharter, usePlan } from '../publishing/publishing-api.ts';
@@ -87,7 +87,8 @@ function Composer({ initial, search }: { initial: Post | null; search: ComposeSe
   const [checking, setChecking] = useState(false);
   const seq = useRef(0);
 
-  const all = channels.data?.channels ?? [];
+  // Channels that only answer (Google Business Profile) are not offered for posts.
+  const all = (channels.data?.channels ?? []).filter(publishesPosts);
   const selected = draft.channelIds.map((id) => all.find((c) => c.id === id)).filter((c): c is Channel => Boolean(c));
   const inputs = useMemo(() => draft.channelIds.map((id) => toVariantInput(draft, id, variantIds[id])), [draft, variantIds]);
   const inputsKey = JSON.stringify(inputs.map(({ id: _id, ...rest }) => rest));

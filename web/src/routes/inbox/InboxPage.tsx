@@ -32,6 +32,7 @@ import { STATUSES, can, inboxApi, inboxKeys } from './inbox-api.ts';
 import type { ConversationItem, Filters, Status } from './inbox-api.ts';
 import { ConversationBadges, authorLabel } from './inbox-ui.tsx';
 import { useInboxMutations } from './useInboxMutations.ts';
+import { Stars } from './Stars.tsx';
 
 /** Keys that work anywhere on the page except while typing. */
 export const SHORTCUTS = ['j', 'k', 'r', 'e', 'a', 'slash', 'question', 'x', 'escape', 'send'] as const;
@@ -379,6 +380,7 @@ function ConversationRow({
           {item.assignee ? ` · ${t('inbox.list.assignedTo', { name: item.assignee.name })}` : ''}
           {item.unansweredCount > 0 ? ` · ${t('inbox.list.unanswered', { count: item.unansweredCount })}` : ''}
         </Text>
+        <Stars rating={item.rating} size="xs" />
         <Text size="sm" lineClamp={2} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
           {item.preview ?? ''}
         </Text>

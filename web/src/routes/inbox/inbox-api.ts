@@ -56,6 +56,8 @@ export interface ConversationItem {
   lastInboundAt: string | null;
   contact: ContactBrief | null;
   preview: string | null;
+  /** Review conversations: the stars of the review's latest version. */
+  rating?: number | null;
   sla: Sla;
 }
 
@@ -79,6 +81,8 @@ export interface Message {
   hidden: boolean;
   deleted: boolean;
   sentBy: string | null;
+  /** A review's stars (1–5) in this version of it. */
+  rating?: number | null;
 }
 
 export interface GuardReason {

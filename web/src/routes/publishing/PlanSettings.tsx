@@ -6,7 +6,7 @@ import { queryClient } from '../../api/queries.ts';
 import type { PlanSlot } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Section } from '../../components/Section.tsx';
-import { useChannels } from '../settings/channels/channels-api.ts';
+import { publishesPosts, useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 import { may, pubKeys, publishingApi, useBestTimes, usePlan } from './publishing-api.ts';
 
@@ -17,7 +17,7 @@ export function PlanSettings() {
   const dates = useWorkspaceDates();
   const plan = usePlan(workspace.id);
   const best = useBestTimes(workspace.id);
-  const channels = useChannels(workspace.id).data?.channels ?? [];
+  const channels = (useChannels(workspace.id).data?.channels ?? []).filter(publishesPosts);
   const [slots, setSlots] = useState<PlanSlot[]>([]);
   const canEdit = may(role, 'charter.manage');
   const [loaded, setLoaded] = useState(false);

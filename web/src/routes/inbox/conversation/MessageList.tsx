@@ -7,6 +7,7 @@ import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-co
 import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
 import type { ConversationDetail, Message } from '../inbox-api.ts';
 import { Muted, SentimentBadge } from '../inbox-ui.tsx';
+import { Stars } from '../Stars.tsx';
 
 /** The original post as context, then the messages oldest → newest, as text, with per-message moderation. */
 export function MessageList({ wid, data }: { wid: string; data: ConversationDetail }) {
@@ -119,6 +120,17 @@ function MessageCard({ wid, conversationId, message }: { wid: string; conversati
         <Text size="xs" c="dimmed" fs="italic">
           {t('inbox.message.hiddenNote')}
         </Text>
+      ) : null}
+      {message.rating !== null && message.rating !== undefined ? (
+        <Group gap={6} my={2}>
+          <Stars rating={message.rating} />
+          {/* A review's later version arrives as another message of its conversation (docs/inbox.md). */}
+          {message.kind !== 'review' ? (
+            <Badge size="xs" variant="light" color="yellow" data-testid="review-edited">
+              {t('google.reviewEdited')}
+            </Badge>
+          ) : null}
+        </Group>
       ) : null}
       <Text
         size="sm"

@@ -6,7 +6,7 @@ import { RouterAnchor } from '../../../components/RouterLinks.tsx';
 import { useCurrentWorkspace } from '../../shell/workspace-context.ts';
 import { ChannelNotices, HealthBadge } from './ChannelCard.tsx';
 import { ChannelErrorAlert } from './channel-errors.tsx';
-import { roleCan, safeUrl, useChannels } from './channels-api.ts';
+import { publishesPosts, roleCan, safeUrl, useChannels } from './channels-api.ts';
 import { InteractionsPanel } from './InteractionsPanel.tsx';
 import { MetricsPanel } from './MetricsPanel.tsx';
 import { NetworkBadge } from './NetworkBadge.tsx';
@@ -59,14 +59,20 @@ export function ChannelTestPage() {
       <Text size="sm" c="dimmed">
         {t('channels.test.warning')}
       </Text>
-      <TestComposer
-        channel={channel}
-        posts={posts}
-        onPublished={(p) => setPosts((all) => [{ ...p, deleted: [] }, ...all])}
-        onDeleted={(remoteId) => setPosts((all) => all.map((p) => (p.parts.some((x) => x.remoteId === remoteId) ? { ...p, deleted: [...p.deleted, remoteId] } : p)))}
-      />
+      {publishesPosts(channel) ? (
+        <TestComposer
+          channel={channel}
+          posts={posts}
+          onPublished={(p) => setPosts((all) => [{ ...p, deleted: [] }, ...all])}
+          onDeleted={(remoteId) => setPosts((all) => all.map((p) => (p.parts.some((x) => x.remoteId === remoteId) ? { ...p, deleted: [...p.deleted, remoteId] } : p)))}
+        />
+      ) : (
+        <Alert color="blue" variant="light" data-testid="replies-only">
+          {t('google.repliesOnly')}
+        </Alert>
+      )}
       {roleCan(role, 'inbox.read') ? <InteractionsPanel channel={channel} /> : null}
-      {roleCan(role, 'analytics.read') ? <MetricsPanel channel={channel} sessionIds={sessionIds} /> : null}
+      {roleCan(role, 'analytics.read') && (channel.capabilities?.metrics.length ?? 1) > 0 ? <MetricsPanel channel={channel} sessionIds={sessionIds} /> : null}
     </Stack>
   );
 }

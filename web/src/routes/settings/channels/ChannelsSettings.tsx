@@ -10,12 +10,15 @@ import { ChannelCard } from './ChannelCard.tsx';
 import { ChannelErrorAlert } from './channel-errors.tsx';
 import { roleCan, useChannels } from './channels-api.ts';
 import { ConnectBlueskyModal, ConnectMastodonModal } from './ConnectModals.tsx';
+import { ConnectGoogleModal, GoogleLocationsModal } from './GoogleConnect.tsx';
 
 /** Search parameters of the channels page: the Mastodon callback's outcome. */
 export interface ChannelsSearch {
   connected?: string;
   channelError?: string;
   message?: string;
+  /** A Google consent waiting for the choice of locations. */
+  googleConnection?: string;
 }
 
 /** Reads the Mastodon callback's outcome from the address (anything else is dropped). */
@@ -28,10 +31,12 @@ export function channelsSearch(search: Record<string, unknown>): ChannelsSearch 
   if (connected) out.connected = connected;
   if (channelError && /^[a-z_]{1,60}$/.test(channelError)) out.channelError = channelError;
   if (message) out.message = message;
+  const googleConnection = text(search.googleConnection);
+  if (googleConnection && /^[0-9a-f-]{36}$/.test(googleConnection)) out.googleConnection = googleConnection;
   return out;
 }
 
-type Dialog = { kind: 'bluesky'; channel?: Channel } | { kind: 'mastodon'; channel?: Channel } | null;
+type Dialog = { kind: Channel['network']; channel?: Channel } | null;
 
 /** Settings → Channels: the connected accounts, their health, and (for managers) connect and disconnect. */
 export function ChannelsSettings() {
@@ -78,6 +83,9 @@ export function ChannelsSettings() {
               <Button size="sm" onClick={() => setDialog({ kind: 'mastodon' })}>
                 {t('channels.connectMastodon')}
               </Button>
+              <Button size="sm" onClick={() => setDialog({ kind: 'google-business' })}>
+                {t('google.connect')}
+              </Button>
             </Group>
           ) : null
         }
@@ -112,6 +120,8 @@ export function ChannelsSettings() {
           initial={dialog.channel ? { handle: dialog.channel.handle, pdsUrl: dialog.channel.serverUrl } : undefined}
         />
       ) : null}
+      {dialog?.kind === 'google-business' ? <ConnectGoogleModal opened onClose={() => setDialog(null)} /> : null}
+      {search.googleConnection && manage ? <GoogleLocationsModal connectionId={search.googleConnection} onClose={clearSearch} /> : null}
       {dialog?.kind === 'mastodon' ? (
         <ConnectMastodonModal opened onClose={() => setDialog(null)} initial={dialog.channel?.serverUrl} />
       ) : null}

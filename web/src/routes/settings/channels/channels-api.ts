@@ -20,6 +20,12 @@ export const channelsApi = {
     request<{ channel: Channel }>('POST', `${base(wid)}/bluesky`, input),
   authorizeMastodon: (wid: string, instanceUrl: string) =>
     request<{ authorizeUrl: string }>('POST', `${base(wid)}/mastodon/authorize`, { instanceUrl }),
+  googleStatus: (wid: string) => request<{ configured: boolean; redirectUri: string }>('GET', `${base(wid)}/google-business`),
+  authorizeGoogle: (wid: string) => request<{ authorizeUrl: string }>('POST', `${base(wid)}/google-business/authorize`),
+  googleConnection: (wid: string, id: string) =>
+    request<{ expiresAt: string; locations: GoogleLocation[] }>('GET', `${base(wid)}/google-business/connections/${enc(id)}`),
+  connectGoogleLocations: (wid: string, id: string, locations: string[]) =>
+    request<{ channels: Channel[] }>('POST', `${base(wid)}/google-business/connections/${enc(id)}`, { locations }),
   verify: (wid: string, id: string) => request<{ channel: Channel }>('POST', `${base(wid)}/${enc(id)}/verify`),
   disconnect: (wid: string, id: string) => request<void>('DELETE', `${base(wid)}/${enc(id)}`),
   validate: (wid: string, id: string, post: TestPost) =>
@@ -35,6 +41,23 @@ export const channelsApi = {
   metrics: (wid: string, id: string, remoteIds: string[]) =>
     request<{ metrics: ChannelMetrics[] }>('POST', `${base(wid)}/${enc(id)}/metrics`, { remoteIds }),
 };
+
+/** A business location Google listed after consent, to choose from. */
+export interface GoogleLocation {
+  name: string;
+  title: string;
+  address: string | null;
+  accountName: string | null;
+  mapsUri: string | null;
+}
+
+/**
+ * Whether a channel publishes posts of its own (composer, plan, calendar slots). Read from its
+ * capabilities, never from the network id: Google Business Profile locations only answer reviews.
+ */
+export function publishesPosts(channel: Channel): boolean {
+  return channel.capabilities?.publish.text !== false;
+}
 
 /** Query key of the channel list; the shell's event stream invalidates it on `channel.changed`. */
 export const channelsKey = (wid: string) => ['workspace', wid, 'channels'] as const;
