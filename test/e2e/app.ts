@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -152,6 +152,19 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     },
     stop,
   };
+}
+
+/** Signs up the first user (the owner) and creates a workspace through the API (the context keeps the cookie); returns its id. */
+export async function ownerWithWorkspace(
+  context: BrowserContext,
+  workspace: string,
+  who = { name: 'Lucie Fontaine', email: 'lucie@example.com', password: 'une longue phrase de passe' },
+): Promise<string> {
+  const signup = await context.request.post('/api/auth/signup', { data: who });
+  if (signup.status() !== 201) throw new Error(`sign-up refused: ${signup.status()} ${await signup.text()}`);
+  const created = await context.request.post('/api/workspaces', { data: { name: workspace, timezone: 'Europe/Paris', language: 'en' } });
+  if (created.status() !== 201) throw new Error(`workspace refused: ${created.status()} ${await created.text()}`);
+  return ((await created.json()) as { workspace: { id: string } }).workspace.id;
 }
 
 /** Debian's chromium, headless, without background traffic. */
