@@ -18,7 +18,8 @@ test('an empty environment gives the documented defaults', () => {
   const c = loadConfig({});
   assert.deepEqual(c, {
     port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: path.resolve('./data'), secretKey: undefined, publicUrl: undefined,
-    allowPrivateNetwork: false, trustProxy: false, publishGraceMinutes: 60, workerConcurrency: 8, smtpUrl: undefined,
+    allowPrivateNetwork: false, trustProxy: false, publishGraceMinutes: 60, workerConcurrency: 8,
+    googleClient: null, googleApiUrl: null, networkStreams: { bluesky: 'wss://jetstream2.us-east.bsky.network/subscribe' }, smtpUrl: undefined,
     mailFrom: 'Passerelle <passerelle@localhost>', logLevel: 'info',
   });
   assert.equal(publicUrl(c), 'http://localhost:3000');
@@ -54,6 +55,15 @@ test('an SMTP_URL that is not smtp:// or smtps:// is refused by name', () => {
   const [problem] = problems({ SMTP_URL: 'mail.example.com:587' });
   assert.match(problem!, /^SMTP_URL: /);
   assert.equal(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).smtpUrl, 'smtps://u:p@mail.example.com');
+});
+
+test('the Jetstream URL: ws:// or wss://, or off; anything else is refused by name', () => {
+  assert.equal(loadConfig({ PASSERELLE_BLUESKY_JETSTREAM_URL: 'wss://jetstream1.us-west.bsky.network/subscribe' }).networkStreams.bluesky, 'wss://jetstream1.us-west.bsky.network/subscribe');
+  assert.equal(loadConfig({ PASSERELLE_BLUESKY_JETSTREAM_URL: 'off' }).networkStreams.bluesky, null);
+  for (const bad of ['https://jetstream.example/subscribe', 'jetstream.example', 'wss://']) {
+    const [problem] = problems({ PASSERELLE_BLUESKY_JETSTREAM_URL: bad });
+    assert.match(problem!, /^PASSERELLE_BLUESKY_JETSTREAM_URL: must be a ws:\/\/ or wss:\/\/ URL, or off/, bad);
+  }
 });
 
 test('every problem is reported at once', () => {

@@ -9,6 +9,9 @@ const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** One of Bluesky's public Jetstream instances (github.com/bluesky-social/jetstream). */
+export const DEFAULT_JETSTREAM_URL = 'wss://jetstream2.us-east.bsky.network/subscribe';
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -29,6 +32,10 @@ const envSchema = z.object({
   PASSERELLE_GOOGLE_CLIENT_ID: z.string().regex(/^[\w.-]+$/, 'must be an OAuth client id such as 1234-abc.apps.googleusercontent.com').optional(),
   PASSERELLE_GOOGLE_CLIENT_SECRET: z.string().min(8).optional(),
   PASSERELLE_GOOGLE_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  PASSERELLE_BLUESKY_JETSTREAM_URL: z
+    .string()
+    .refine((v) => v === 'off' || (/^wss?:\/\//.test(v) && URL.canParse(v)), 'must be a ws:// or wss:// URL, or off')
+    .default(DEFAULT_JETSTREAM_URL),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must look like smtp://user:pass@host:587 or smtps://…')
@@ -56,6 +63,8 @@ export type Config = {
   googleClient: { clientId: string; clientSecret: string } | null;
   /** Every Google endpoint under this origin instead of Google's (tests and fakes only); null = Google. */
   googleApiUrl: string | null;
+  /** Endpoint of each network-wide stream (Bluesky Jetstream), null when switched off. */
+  networkStreams: { bluesky: string | null };
   smtpUrl: string | undefined;
   mailFrom: string;
   logLevel: string;
@@ -113,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     googleClient: e.PASSERELLE_GOOGLE_CLIENT_ID && e.PASSERELLE_GOOGLE_CLIENT_SECRET
       ? { clientId: e.PASSERELLE_GOOGLE_CLIENT_ID, clientSecret: e.PASSERELLE_GOOGLE_CLIENT_SECRET } : null,
     googleApiUrl: e.PASSERELLE_GOOGLE_API_URL?.replace(/\/$/, '') ?? null,
+    networkStreams: { bluesky: e.PASSERELLE_BLUESKY_JETSTREAM_URL === 'off' ? null : e.PASSERELLE_BLUESKY_JETSTREAM_URL },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,

@@ -20,6 +20,17 @@ export interface ReconnectOptions {
 /** Defaults for a stream: 1 s, doubling to 2 min; a minute of connection resets the backoff. */
 export const DEFAULT_RECONNECT = { minDelayMs: 1_000, maxDelayMs: 120_000, stableMs: 60_000 } as const;
 
+/** A stream's reconnect options: what the caller set, the defaults for the rest. */
+export function reconnectOptions(options: Partial<Omit<ReconnectOptions, 'now'>>, now: () => Date): ReconnectOptions {
+  return {
+    minDelayMs: options.minDelayMs ?? DEFAULT_RECONNECT.minDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RECONNECT.maxDelayMs,
+    stableMs: options.stableMs ?? DEFAULT_RECONNECT.stableMs,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+  };
+}
+
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -25,6 +25,7 @@ import type {
 import { RateLimited, Rejected, rejectedByValidation, Transient } from '../errors.ts';
 import { buildFacets } from '../text/facets.ts';
 import { validateVariant } from '../text/validate.ts';
+import { streamJetstream } from './jetstream.ts';
 import type { ChatCursor, SentDm } from './bluesky.chat.ts';
 import { ChatUnavailable, chatAccessFromToken, DM_ACCESS_MESSAGE, DM_BACKFILL_DAYS, DM_NOTICES, dmLimits, dmRemoteId, fetchDms, findDm, isDmRemoteId, parseDmRemoteId, sendDm } from './bluesky.chat.ts';
 import type { BlueskyCredentials } from './bluesky.xrpc.ts';
@@ -40,7 +41,7 @@ export const blueskyCapabilities: Capabilities = {
   metrics: ['likes', 'reposts', 'replies', 'quotes'],
   search: true,
   reconciliation: 'record-key',
-  stream: 'none',
+  stream: 'network',
 };
 
 /** Bluesky's limits are the same for every account (app.bsky.feed.post lexicon, embed.images). */
@@ -572,6 +573,11 @@ export function createBlueskyConnector(options: BlueskyOptions = {}): Connector<
       const res = await x.call('app.bsky.feed.searchPosts', { method: 'GET', params: { q: query, limit: 25, cursor: cursor ?? undefined }, what: 'search posts' });
       const body = res.json<{ posts: PostView[]; cursor?: string }>();
       return { items: body.posts.map((p) => postInteraction(p, 'mention')), cursor: body.cursor ?? null };
+    },
+
+    streamNetwork(ctx, sink, signal) {
+      // Jetstream: one connection for every Bluesky channel; matching posts trigger a poll (jetstream.ts).
+      return streamJetstream(ctx, sink, signal);
     },
   };
   return connector;

@@ -18,7 +18,7 @@
 import type { ConnectorContext, Interaction, StreamSink } from '../connector.ts';
 import { AuthExpired, RateLimited, Transient } from '../errors.ts';
 import { retryAfter } from '../http.ts';
-import { DEFAULT_RECONNECT, keepConnected, SseParser, type ReconnectOptions } from '../stream.ts';
+import { keepConnected, reconnectOptions, SseParser, type ReconnectOptions } from '../stream.ts';
 import type { MastodonCredentials, MastodonNotification } from './mastodon.api.ts';
 import { notificationInteraction } from './mastodon.api.ts';
 import { MastodonApi } from './mastodon.connector.ts';
@@ -65,13 +65,7 @@ export async function streamMastodon(
   options: MastodonStreamOptions = {},
 ): Promise<void> {
   const idleMs = options.idleMs ?? 45_000;
-  const reconnect: ReconnectOptions = {
-    minDelayMs: options.minDelayMs ?? DEFAULT_RECONNECT.minDelayMs,
-    maxDelayMs: options.maxDelayMs ?? DEFAULT_RECONNECT.maxDelayMs,
-    stableMs: options.stableMs ?? DEFAULT_RECONNECT.stableMs,
-    now: ctx.now,
-    ...(options.random ? { random: options.random } : {}),
-  };
+  const reconnect = reconnectOptions(options, ctx.now);
   const { instanceUrl, accessToken, accountId } = ctx.credentials;
   const host = new URL(instanceUrl).host;
 
