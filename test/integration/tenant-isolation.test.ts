@@ -99,6 +99,7 @@ const BODIES: Record<string, unknown | ((ids: Ids) => unknown)> = {
   // inbox
   'GET /api/workspaces/:wid/inbox/conversations': undefined,
   'POST /api/workspaces/:wid/inbox/channels/:channelId/sync': undefined,
+  'GET /api/workspaces/:wid/inbox/channels': undefined,
   'GET /api/workspaces/:wid/inbox/counts': undefined,
   'GET /api/workspaces/:wid/inbox/conversations/:id': undefined,
   'PATCH /api/workspaces/:wid/inbox/conversations/:id': { status: 'closed' },
@@ -463,7 +464,7 @@ describe('tenant isolation: members of workspace A get 404 on everything of work
     const lists = [
       'members', 'invitations', 'tokens', 'audit', 'audit.csv', 'notifications', 'posts', 'campaigns', 'media', 'links', 'approvals/inbox', 'best-times',
       `calendar?from=2029-12-01T00:00:00.000Z&to=2030-02-01T00:00:00.000Z`,
-      'inbox/conversations?status=open,pending,snoozed,closed', 'inbox/counts', 'inbox/saved-replies', 'inbox/views', 'inbox/sla-policies', 'inbox/business-hours',
+      'inbox/conversations?status=open,pending,snoozed,closed', 'inbox/counts', 'inbox/channels', 'inbox/saved-replies', 'inbox/views', 'inbox/sla-policies', 'inbox/business-hours',
       'contacts', 'contacts/export.csv', 'moderation/rules', 'moderation/actions', 'moderation/authors', 'relay/routes', 'relay/items',
     ];
     for (const list of lists) {

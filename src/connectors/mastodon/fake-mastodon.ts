@@ -319,6 +319,12 @@ export class FakeMastodon {
       return;
     }
 
+    // Streaming lives on its own server (fake-mastodon.stream.ts, advertised in urls.streaming).
+    if (url.pathname.startsWith('/api/v1/streaming')) {
+      send(404, { error: 'Streaming is served at configuration.urls.streaming' });
+      return;
+    }
+
     // --- authenticated endpoints -------------------------------------------------------------------
     const auth = /^Bearer (.+)$/.exec(String(req.headers['authorization'] ?? ''));
     const token = auth?.[1] ? this.tokens.get(auth[1]) : undefined;

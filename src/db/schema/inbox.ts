@@ -27,6 +27,12 @@ export const inboxChannelState = pgTable('inbox_channel_state', {
   /** Likes, reposts and follows are not inbox items: only counted here. */
   engagement: jsonb('engagement').$type<Record<string, number>>().notNull().default({}),
   ingestedCount: integer('ingested_count').notNull().default(0),
+  /** Real-time stream (stream.supervisor.ts): open since (null while down), last event, last error. */
+  streamConnectedSince: ts('stream_connected_since'),
+  streamLastEventAt: ts('stream_last_event_at'),
+  streamLastError: text('stream_last_error'),
+  /** Refreshed by the process holding the streams; older than a minute or two means nobody does (e.g. it died). */
+  streamSeenAt: ts('stream_seen_at'),
 });
 
 /** One person across networks; lead fields for sales. `mergedIntoId` is set on a contact merged into another. */

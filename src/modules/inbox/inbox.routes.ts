@@ -12,6 +12,7 @@ import { addNote } from './note.service.ts';
 import * as replies from './reply.service.ts';
 import * as saved from './saved.service.ts';
 import { syncChannel } from './sync.service.ts';
+import { channelStatusOut, listChannelStatus } from './channel-status.service.ts';
 
 /** The inbox: list, counts, detail, working conversations (one or in bulk), replies, notes, presence, saved replies and views. */
 export function inboxRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -29,6 +30,10 @@ export function inboxRoutes(deps: Deps): FastifyPluginAsyncZod {
       config: { ...config, rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: { tags, params: z.strictObject({ wid: z.string(), channelId: z.uuid() }), response: { 202: z.object({ queued: z.boolean() }) } },
     }, async (req, reply) => reply.status(202).send(await syncChannel(requestCtx(deps, req), req.params.channelId)));
+
+    app.get(`${base}/channels`, {
+      config, schema: { tags, params: wsParams, response: { 200: z.object({ channels: z.array(channelStatusOut) }) } },
+    }, (req) => listChannelStatus(requestCtx(deps, req)));
 
     app.get(`${base}/counts`, {
       config, schema: { tags, params: wsParams, querystring: inboxFilters.extend({ view: z.uuid().optional() }), response: { 200: z.object({ counts: z.object({ open: z.number(), pending: z.number(), snoozed: z.number(), closed: z.number() }) }) } },

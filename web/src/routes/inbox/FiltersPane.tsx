@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Member } from '../../api/types.ts';
 import type { Channel } from '../../api/types.ts';
 import { useErrorText } from '../../lib/errors.ts';
+import { ChannelStatusList } from './ChannelStatus.tsx';
 import { INTENTS, KINDS, PRIORITIES, SENTIMENTS, SLA_STATES, inboxApi, inboxKeys } from './inbox-api.ts';
 import type { Filters } from './inbox-api.ts';
 
@@ -173,6 +174,7 @@ export function FiltersPane({
         onChange={(v) => set('sort', v === 'newest' ? undefined : (v ?? undefined))}
         allowDeselect={false}
       />
+      <ChannelStatusList wid={wid} />
     </Stack>
   );
 }

@@ -55,6 +55,7 @@ export function useWorkspaceEvents(wid: string | null): void {
           break;
         case 'inbox.message.created':
         case 'inbox.conversation.updated':
+        case 'inbox.channels.changed': // a channel's stream went live or down (routes/inbox/ChannelStatus.tsx)
           // The inbox, contacts, moderation and relay screens (keys: routes/inbox/inbox-api.ts).
           void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'inbox'] });
           break;
