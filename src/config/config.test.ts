@@ -101,6 +101,14 @@ test('a secret key that is not 32 bytes of base64 or hex is refused by name', ()
   assert.match(problems({ PASSERELLE_SECRET_KEY: 'short' })[0]!, /^PASSERELLE_SECRET_KEY: /);
 });
 
+test('the Google OAuth client is both settings or none, and absent by default', () => {
+  assert.equal(loadConfig({}).googleClient, null);
+  assert.deepEqual(loadConfig({ PASSERELLE_GOOGLE_CLIENT_ID: '123-abc.apps.googleusercontent.com', PASSERELLE_GOOGLE_CLIENT_SECRET: 'GOCSPX-secret' }).googleClient,
+    { clientId: '123-abc.apps.googleusercontent.com', clientSecret: 'GOCSPX-secret' });
+  assert.match(problems({ PASSERELLE_GOOGLE_CLIENT_ID: '123-abc.apps.googleusercontent.com' })[0]!, /set both or neither/);
+  assert.match(problems({ PASSERELLE_GOOGLE_API_URL: 'ftp://x' })[0]!, /^PASSERELLE_GOOGLE_API_URL: /);
+});
+
 test('the data directory is made absolute', () => {
   assert.equal(loadConfig({ PASSERELLE_DATA_DIR: 'rel/dir' }).dataDir, path.resolve('rel/dir'));
 });
