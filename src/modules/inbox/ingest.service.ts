@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Interaction, InteractionKind } from '../../connectors/connector.ts';
 import { channels, inboxChannelState } from '../../db/schema/index.ts';
 import type { Deps } from '../../platform/context.ts';
 import type { DbOrTx } from '../../platform/db.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import { callChannel, type ChannelRow } from '../channels/index.ts';
 import { classifyTexts, EMPTY_CLASSIFICATION, type Classification } from './message.classify.ts';
 import { applySlaToConversations } from './sla.service.ts';
@@ -133,11 +133,11 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
       if (missing.length > 0) {
         const values = missing.map((k) => newThreads.get(k)!);
         const rows = await tx.execute<{ id: string; thread_key: string }>(sql`
-          INSERT INTO conversations (workspace_id, channel_id, thread_key, kind, root_remote_id, context, contact_id, last_message_at, created_at, updated_at)
-          SELECT ${channel.workspaceId}, ${channel.id}, k, kind, root, ctx::jsonb, contact, ${now}, ${now}, ${now}
-          FROM unnest(${sql.param(missing)}::text[], ${sql.param(values.map((v) => v.kind))}::text[], ${sql.param(values.map((v) => v.root))}::text[],
+          INSERT INTO conversations (id, workspace_id, channel_id, thread_key, kind, root_remote_id, context, contact_id, last_message_at, created_at, updated_at)
+          SELECT id, ${channel.workspaceId}, ${channel.id}, k, kind, root, ctx::jsonb, contact, ${now}, ${now}, ${now}
+          FROM unnest(${sql.param(missing.map(() => uuidv7()))}::uuid[], ${sql.param(missing)}::text[], ${sql.param(values.map((v) => v.kind))}::text[], ${sql.param(values.map((v) => v.root))}::text[],
                       ${sql.param(values.map((v) => JSON.stringify(contextOf(v.root, v.first))))}::text[],
-                      ${sql.param(values.map((v) => contactIds.get(v.first.author.remoteId) ?? null))}::uuid[]) AS t(k, kind, root, ctx, contact)
+                      ${sql.param(values.map((v) => contactIds.get(v.first.author.remoteId) ?? null))}::uuid[]) AS t(id, k, kind, root, ctx, contact)
           ON CONFLICT (channel_id, thread_key) DO NOTHING
           RETURNING id, thread_key`);
         for (const r of rows.rows) {
@@ -167,7 +167,7 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     };
 
     const classified: Classification[] = classifying ? await classifying : fresh.map(() => EMPTY_CLASSIFICATION);
-    const ids = fresh.map(() => randomUUID());
+    const ids = fresh.map(() => uuidv7());
     const col = <T>(f: (i: Interaction, n: number) => T) => sql.param(fresh.map(f));
     const inserted = await tx.execute<{ id: string; conversation_id: string }>(sql`
       INSERT INTO messages (id, workspace_id, channel_id, conversation_id, remote_id, direction, kind, contact_id, author_remote_id, author_handle,
@@ -295,7 +295,7 @@ async function resolveContacts(tx: DbOrTx, channel: IngestChannel, items: Intera
   }
   const missing = list.filter((a) => !out.has(a.remoteId));
   if (missing.length > 0) {
-    const ids = missing.map(() => randomUUID());
+    const ids = missing.map(() => uuidv7());
     const p = <T>(f: (a: (typeof missing)[number]) => T) => sql.param(missing.map(f));
     await tx.execute(sql`
       INSERT INTO contacts (id, workspace_id, display_name, primary_handle, avatar_url, followers, first_seen_at, last_seen_at, created_at, updated_at)
