@@ -137,7 +137,6 @@ export const conversations = pgTable('conversations', {
   index('conversations_channel_idx').on(t.workspaceId, t.channelId, t.status, t.lastMessageAt.desc(), t.id.desc()),
   index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status, t.lastMessageAt.desc(), t.id.desc()),
   index('conversations_unanswered_idx').on(t.workspaceId, t.lastMessageAt.desc(), t.id.desc()).where(sql`${t.hasUnanswered} AND ${t.status} <> 'closed'`),
-  index('conversations_sentiment_idx').on(t.workspaceId, t.sentiment, t.status, t.lastMessageAt.desc(), t.id.desc()),
   index('conversations_tags_idx').using('gin', t.tags),
   index('conversations_intents_idx').using('gin', t.intents),
   index('conversations_contact_idx').on(t.contactId),
@@ -201,15 +200,16 @@ export const messages = pgTable('messages', {
   tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector(CASE language WHEN 'fr' THEN 'french'::regconfig WHEN 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END, text)`),
 }, (t) => [
   uniqueIndex('messages_remote_idx').on(t.channelId, t.remoteId),
-  index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
   index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt.desc()),
   index('messages_contact_idx').on(t.contactId, t.createdAt.desc()),
-  index('messages_author_idx').on(t.channelId, t.authorRemoteId, t.createdAt),
   index('messages_tsv_idx').using('gin', t.tsv),
   check('messages_rating_range', sql`${t.rating} BETWEEN 1 AND 5`),
-  // Also messages_search_idx (conversation_id) INCLUDE (workspace_id, tsv), created in migration 0007
-  // (drizzle cannot declare INCLUDE): a search walks conversations newest first and probes each one's
-  // messages with an index-only scan instead of reading the wide message rows.
+  // Also messages_search_idx (conversation_id, created_at, id) INCLUDE (workspace_id, tsv), created in
+  // migration 0012 (drizzle cannot declare INCLUDE). It serves both a conversation's messages in order and
+  // full-text search, which walks conversations newest first and probes each one's messages index-only
+  // instead of reading the wide rows. One index for both: every index is paid on each of the many
+  // inserts (bench/inbox.ts). There is no (channel, author) index: the moderation engine's repeated-text
+  // signal reads an author's recent messages through messages_contact_idx (one contact per author).
 ]);
 
 /**

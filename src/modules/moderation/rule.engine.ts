@@ -109,7 +109,7 @@ export async function loadFacts(db: DbOrTx, workspaceId: string, where: { ids: s
   const rows = (await db.execute<Record<string, any>>(sql`
     SELECT m.id, m.conversation_id, m.channel_id, ch.network, m.kind, m.text, m.language, m.sentiment, m.toxicity, m.profanity, m.intents,
       m.author_remote_id, m.author_handle, m.author_followers, k.first_seen_at AS contact_first_seen_at, m.created_at, m.ingested_at,
-      (SELECT count(*) FROM messages o WHERE o.channel_id = m.channel_id AND o.author_remote_id = m.author_remote_id AND o.id <> m.id
+      (SELECT count(*) FROM messages o WHERE o.contact_id = m.contact_id AND o.channel_id = m.channel_id AND o.author_remote_id = m.author_remote_id AND o.id <> m.id
          AND o.text = m.text AND length(m.text) > 0 AND o.created_at BETWEEN m.created_at - interval '24 hours' AND m.created_at + interval '24 hours')::int AS repeats,
       EXISTS (SELECT 1 FROM moderation_author_lists l WHERE l.workspace_id = m.workspace_id AND l.list = 'block' AND l.network = ch.network
          AND (l.author = m.author_remote_id OR lower(l.author) = lower(m.author_handle))) AS on_block,
