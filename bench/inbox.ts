@@ -7,7 +7,8 @@
  *
  * BENCH_MESSAGES (default 1e6), BENCH_CLASSIFIED (messages ingested with classification, default all),
  * BENCH_PAGES_IN_FLIGHT (pages ingested at once, default 2 like the poll job), BENCH_RUNS (iterations per query, default 200), BENCH_CLASSIFY_WORKERS (classification worker threads;
- * default one per core, at most 2). Writes bench/results/inbox.json.
+ * default one per core, at most 2), BENCH_LOG=1 (log every statement's duration in the server log, to see where
+ * ingest spends its time), BENCH_KEEP_DB=1 (keep the scratch database for experiments). Writes bench/results/inbox.json.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -80,6 +81,11 @@ async function main() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  if (process.env.BENCH_LOG) {
+    // Every statement's duration in the server's log (without the bulk parameters): where ingest spends its time.
+    await admin.query(`ALTER DATABASE ${name} SET log_min_duration_statement = 0`);
+    await admin.query(`ALTER DATABASE ${name} SET log_parameter_max_length = 0`);
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
@@ -110,43 +116,49 @@ async function main() {
     let plainMs = 0;
     let plainCount = 0;
     let vacuumMs = 0;
+    /** The next page of BATCH messages (consecutive pages go to consecutive channels), or null when all are made. */
+    const nextPage = (limit: number): { channel: (typeof chans)[number]; items: Interaction[] } | null => {
+      if (made >= limit) return null;
+      const ch = Math.floor(made / BATCH) % CHANNELS;
+      const channel = chans[ch]!;
+      const items: Interaction[] = [];
+      const n = Math.min(BATCH, limit - made);
+      for (let i = 0; i < n; i++) {
+        const idx = made + i;
+        // Conversation k of this channel (channel c owns conversations c, c+50, …).
+        const k = Math.floor(rnd() * (CONVERSATIONS / CHANNELS));
+        const conv = ch + CHANNELS * k;
+        const dm = conv % 7 === 0;
+        const author = Math.floor(rnd() * 100_000);
+        items.push({
+          remoteId: `m-${idx}`, kind: dm ? 'dm' : 'reply',
+          author: { remoteId: `a-${author}`, handle: `user${author}.example`, displayName: `User ${author}`, avatarUrl: null, followers: followersOf(author) },
+          text: pick(texts), createdAt: new Date(start + idx * step), inReplyTo: dm ? null : `post-${conv}`, root: dm ? null : `post-${conv}`, url: null,
+          raw: dm ? { conversationId: `dm-${conv}` } : {},
+        });
+      }
+      made += n;
+      return { channel, items };
+    };
     const t0 = performance.now();
     while (made < MESSAGES) {
-      // PAGES_IN_FLIGHT pages of consecutive channels at once, as the poll job's workers ingest them.
-      const round: { channel: (typeof chans)[number]; items: Interaction[] }[] = [];
-      for (let p = 0; p < PAGES_IN_FLIGHT && made < MESSAGES; p++) {
-        const ch = made / BATCH % CHANNELS;
-        const channel = chans[Math.floor(ch)]!;
-        const items: Interaction[] = [];
-        const n = Math.min(BATCH, MESSAGES - made);
-        for (let i = 0; i < n; i++) {
-          const idx = made + i;
-          // Conversation k of this channel (channel c owns conversations c, c+50, …).
-          const k = Math.floor(rnd() * (CONVERSATIONS / CHANNELS));
-          const conv = Math.floor(ch) + CHANNELS * k;
-          const dm = conv % 7 === 0;
-          const author = Math.floor(rnd() * 100_000);
-          items.push({
-            remoteId: `m-${idx}`, kind: dm ? 'dm' : 'reply',
-            author: { remoteId: `a-${author}`, handle: `user${author}.example`, displayName: `User ${author}`, avatarUrl: null, followers: followersOf(author) },
-            text: pick(texts), createdAt: new Date(start + idx * step), inReplyTo: dm ? null : `post-${conv}`, root: dm ? null : `post-${conv}`, url: null,
-            raw: dm ? { conversationId: `dm-${conv}` } : {},
-          });
-        }
-        round.push({ channel, items });
-        made += n;
-      }
-      const n = round.reduce((a, r) => a + r.items.length, 0);
-      const classify = made - n < CLASSIFIED;
+      // One segment: up to the next vacuum point (every 100,000 messages) or the end of the classified part.
+      const classify = made < CLASSIFIED;
+      const limit = Math.min(MESSAGES, (Math.floor(made / 100_000) + 1) * 100_000, classify ? CLASSIFIED : MESSAGES);
+      const before = made;
       const b0 = performance.now();
-      await Promise.all(round.map((r) => ingestInteractions(deps, r.channel, r.items, { classify })));
+      // PAGES_IN_FLIGHT lanes, each taking the next page as soon as its previous one committed: the poll
+      // job's concurrent handlers do exactly this (no lane waits for another).
+      await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, async () => {
+        for (let page = nextPage(limit); page; page = nextPage(limit)) await ingestInteractions(deps, page.channel, page.items, { classify });
+      }));
       const ms = performance.now() - b0;
       if (classify) {
         classifiedMs += ms;
-        classifiedCount += n;
+        classifiedCount += made - before;
       } else {
         plainMs += ms;
-        plainCount += n;
+        plainCount += made - before;
       }
       if (made % 50_000 === 0) console.error(`${made} messages ingested (${Math.round(made / ((performance.now() - t0 - vacuumMs) / 1000))}/s)`);
       // This machine's PostgreSQL runs with autovacuum off: vacuum as autovacuum would, outside the timed ingest.
@@ -262,7 +274,8 @@ async function main() {
     await jobs.stop(1000).catch(() => {});
     await realtime.close();
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DB) console.error(`kept database ${name} (drop it yourself)`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }
