@@ -30,6 +30,12 @@ async function finish(deps: Deps, id: string, patch: Partial<typeof moderationAc
 /** Performs the network side of hide/unhide/delete/block when the channel's network allows it. */
 async function networkEffect(deps: Deps, channel: typeof channels.$inferSelect, action: ModerationAction, msg: typeof messages.$inferSelect, root: string | null) {
   const connector = getConnector(channel.network as NetworkId);
+  // A direct message or a review is not a public reply: no network hides or deletes someone else's DM
+  // or review through these calls (Bluesky's threadgate only lists replies to our posts). Blocking the
+  // author is still a network action.
+  if (action !== 'block' && action !== 'unblock' && (msg.kind === 'dm' || msg.kind === 'review')) {
+    return { done: false, note: `A ${msg.kind === 'dm' ? 'direct message' : 'review'} cannot be ${action === 'delete' ? 'deleted' : action === 'hide' ? 'hidden' : 'unhidden'} on ${channel.network}; applied in Passerelle only.` };
+  }
   if (!connector.capabilities.moderation.includes(action)) {
     return { done: false, note: `${channel.network} does not allow "${action}" on other people's content; applied in Passerelle only.` };
   }

@@ -149,6 +149,20 @@ describe('moderation rules', () => {
     assert.equal(detail.data.messages.find((m: { id: string }) => m.id === msg!.id).hidden, true);
   });
 
+  test('hiding a Bluesky direct message is applied in Passerelle only, with no network call', async () => {
+    const bsky = await makeOfflineChannel(t.deps, wid, 'bluesky');
+    const res = await ingestInteractions(t.deps, bsky, [
+      interaction({ remoteId: 'chat:convo-1:msg-1', kind: 'dm', root: null, inReplyTo: null, text: 'Espèce de connard', raw: { conversationId: 'convo-1' } }),
+    ], { afterIngest: false });
+    // The channel has no credentials: any network call would fail the action instead of recording it.
+    await runRulesOnMessages(t.deps, wid, res.messageIds);
+    const [action] = await t.deps.db.select().from(moderationActions).where(and(eq(moderationActions.messageId, res.messageIds[0]!), eq(moderationActions.action, 'hide')));
+    assert.equal(action!.state, 'local_only', action!.note ?? '');
+    assert.match(action!.note ?? '', /direct message cannot be hidden on bluesky/);
+    const [msg] = await t.deps.db.select().from(messages).where(eq(messages.id, res.messageIds[0]!));
+    assert.equal(msg!.hidden, true);
+  });
+
   test('a blocked author is caught by an author-list rule', async () => {
     await moderator.post(`/api/workspaces/${wid}/moderation/authors`, { list: 'block', network: 'mastodon', author: 'troll-1' });
     const rule = await moderator.post(`/api/workspaces/${wid}/moderation/rules`, { name: 'Blocked', enabled: true, conditions: [{ type: 'author_list', list: 'block' }], actions: [{ type: 'escalate' }] });
