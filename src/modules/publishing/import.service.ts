@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { channels } from '../../db/schema/index.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { inTx, type Ctx } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { authorize } from '../../platform/policy.ts';
 import { guardedFetch } from '../channels/channel.gateway.ts';
@@ -18,7 +19,8 @@ import { isLocalDate, isLocalTime, localToUtc } from './tz.ts';
 /**
  * CSV bulk import: one row per post (time, channels, text, media URL, link). Every row is checked
  * first (time, channels, network limits, charter); when any row is invalid nothing is imported, unless
- * the caller chose to import the valid rows. Media URLs are fetched through the SSRF guard.
+ * the caller chose to import the valid rows. Media URLs are fetched through the SSRF guard. The posts
+ * are created in one transaction (all or none); submitting or scheduling them follows, post by post.
  */
 
 export type ImportOptions = { csv: string; dryRun: boolean; importValidRows: boolean; then: 'draft' | 'submit' | 'schedule' };
@@ -135,18 +137,30 @@ export async function importCsv(ctx: Ctx, opts: ImportOptions) {
   const willImport = !opts.dryRun && (invalid === 0 || opts.importValidRows);
   let imported = 0;
   if (willImport) {
+    // Every post (and its media) is created in one transaction: a failure midway (the database, a
+    // row refused at the last moment) leaves nothing half-imported. The services' own transactions
+    // become savepoints of this one (drizzle nests them).
+    const created = await ctx.deps.db.transaction(async (tx) => {
+      const txCtx: Ctx = { ...inTx(ctx, tx), deps: { ...ctx.deps, db: tx as unknown as Db } };
+      const ids: string[] = [];
+      for (const p of valid) {
+        const m = media.get(p.report.line);
+        const asset = m ? await uploadMedia(txCtx, { bytes: m.bytes, filename: m.filename, altText: '' }) : null;
+        const post = await createPost(txCtx, {
+          title: p.text.split('\n')[0]!.slice(0, 80), campaignId: null, tags: [], plannedAt: p.at!.toISOString(),
+          variants: p.targets.map((c) => ({ channelId: c.id, text: p.text, media: asset ? [{ assetId: asset.id }] : [], thread: [], firstComment: null, contentWarning: null, language: null })),
+        });
+        ids.push(post.id);
+      }
+      return ids;
+    });
+    valid.forEach((p, n) => (p.report.postId = created[n]!));
+    imported = created.length;
+    // Then, post by post, what the importer asked for; a post that cannot go further stays a draft.
     for (const p of valid) {
-      const m = media.get(p.report.line);
-      const asset = m ? await uploadMedia(ctx, { bytes: m.bytes, filename: m.filename, altText: '' }) : null;
-      const post = await createPost(ctx, {
-        title: p.text.split('\n')[0]!.slice(0, 80), campaignId: null, tags: [], plannedAt: p.at!.toISOString(),
-        variants: p.targets.map((c) => ({ channelId: c.id, text: p.text, media: asset ? [{ assetId: asset.id }] : [], thread: [], firstComment: null, contentWarning: null, language: null })),
-      });
-      p.report.postId = post.id;
-      imported++;
       try {
-        if (opts.then === 'submit') await submitPost(ctx, post.id);
-        else if (opts.then === 'schedule' && canPublish(ws.roles)) await schedulePost(ctx, post.id, { mode: 'planned' });
+        if (opts.then === 'submit') await submitPost(ctx, p.report.postId!);
+        else if (opts.then === 'schedule' && canPublish(ws.roles)) await schedulePost(ctx, p.report.postId!, { mode: 'planned' });
       } catch (err) {
         p.report.errors.push({ field: 'then', message: `Imported as a draft: ${(err as Error).message}` });
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { FakeMastodon } from '../../connectors/mastodon/fake-mastodon.ts';
 import { channels, linkClicks, metricPoints, notifications, postVariants } from '../../db/schema/index.ts';
 import { startTestApp, TestClock, type Client, type TestApp } from '../../../test/support/app.ts';
@@ -227,6 +227,26 @@ describe('publishing API', () => {
     const imported = await editor.get(api(`/posts/${partial.data.rows[0].postId}`));
     assert.equal(imported.data.post.variants[0].state, 'scheduled');
     assert.equal(imported.data.post.variants[0].text, 'Import un\nhttps://example.com');
+  });
+
+  test('CSV import is all or nothing: a failure on the last row leaves no post and no media behind', async () => {
+    const when = new Date(clock.now.getTime() + 86_400_000).toISOString();
+    const host = new URL(fake.url).host;
+    const before = (await t.deps.db.execute(sql`SELECT count(*)::int AS n FROM posts`)).rows[0] as { n: number };
+    // A database failure the validation cannot foresee, on the third post only.
+    await t.deps.db.execute(sql.raw(`CREATE FUNCTION fail_import() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.title = 'Troisième' THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; RETURN NEW; END $$`));
+    await t.deps.db.execute(sql.raw('CREATE TRIGGER fail_import BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION fail_import()'));
+    try {
+      const csv = `time,channels,text\n${when},big@${host},Premier\n${when},big@${host},Deuxième\n${when},big@${host},Troisième\n`;
+      const res = await editor.post(api('/imports/csv'), { csv, dryRun: false });
+      assert.equal(res.statusCode, 500, res.body);
+      const after = (await t.deps.db.execute(sql`SELECT count(*)::int AS n FROM posts`)).rows[0] as { n: number };
+      assert.equal(after.n, before.n, 'the first two posts were rolled back with the third');
+      assert.equal((await t.deps.db.execute(sql`SELECT 1 FROM posts WHERE title IN ('Premier', 'Deuxième')`)).rows.length, 0);
+    } finally {
+      await t.deps.db.execute(sql.raw('DROP TRIGGER fail_import ON posts; DROP FUNCTION fail_import()'));
+    }
   });
 
   test('best time appears once enough published posts have metrics', async () => {
