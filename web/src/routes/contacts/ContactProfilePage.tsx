@@ -9,8 +9,8 @@ import { keys } from '../../api/queries.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useErrorText } from '../../lib/errors.ts';
-import { LEAD_STATUSES, can, inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
-import type { ContactProfile } from '../inbox/inbox-api.ts';
+import { LEAD_STATUSES, can, inboxApi, inboxKeys } from '../inbox/api/index.ts';
+import type { ContactProfile } from '../inbox/api/index.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 
 /** A contact: identities on each network (split), merge with another, tags, lead fields, notes, full history, send to CRM. */

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
-import { LEAD_STATUSES, can, inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
+import { LEAD_STATUSES, can, inboxApi, inboxKeys } from '../inbox/api/index.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 
 /** Contacts: one person across networks; search by handle or name, tag and lead status; CSV export for managers. */

@@ -2,8 +2,8 @@ import { Button, Group, Paper, Select, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../api/types.ts';
-import { PRIORITIES } from './inbox-api.ts';
-import type { ConversationChange, Priority } from './inbox-api.ts';
+import { PRIORITIES } from './api/index.ts';
+import type { ConversationChange, Priority } from './api/index.ts';
 import { useInboxMutations } from './useInboxMutations.ts';
 
 /** Actions on the selected conversations: close, reopen, assign, priority, tag. */

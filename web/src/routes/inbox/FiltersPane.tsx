@@ -6,8 +6,8 @@ import type { Member } from '../../api/types.ts';
 import type { Channel } from '../../api/types.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { ChannelStatusList } from './ChannelStatus.tsx';
-import { INTENTS, KINDS, PRIORITIES, SENTIMENTS, SLA_STATES, inboxApi, inboxKeys } from './inbox-api.ts';
-import type { Filters } from './inbox-api.ts';
+import { INTENTS, KINDS, PRIORITIES, SENTIMENTS, SLA_STATES, inboxApi, inboxKeys } from './api/index.ts';
+import type { Filters } from './api/index.ts';
 
 const split = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : []);
 const join = (values: string[]) => (values.length ? values.join(',') : undefined);

@@ -28,8 +28,8 @@ import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-conte
 import { BulkBar } from './BulkBar.tsx';
 import { ConversationPane } from './conversation/ConversationPane.tsx';
 import { FiltersPane } from './FiltersPane.tsx';
-import { STATUSES, can, inboxApi, inboxKeys } from './inbox-api.ts';
-import type { ConversationItem, Filters, Status } from './inbox-api.ts';
+import { STATUSES, can, inboxApi, inboxKeys } from './api/index.ts';
+import type { ConversationItem, Filters, Status } from './api/index.ts';
 import { ConversationBadges, authorLabel } from './inbox-ui.tsx';
 import { useInboxMutations } from './useInboxMutations.ts';
 import { Stars } from './Stars.tsx';

@@ -21,8 +21,8 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace } from '../shell/workspace-context.ts';
-import { PRIORITIES, WEEKDAYS, can, inboxApi, inboxKeys } from './inbox-api.ts';
-import type { BusinessCalendar, GuardMode, GuardSettings, SlaPolicy, Weekday } from './inbox-api.ts';
+import { PRIORITIES, WEEKDAYS, can, inboxApi, inboxKeys } from './api/index.ts';
+import type { BusinessCalendar, GuardMode, GuardSettings, SlaPolicy, Weekday } from './api/index.ts';
 import { LabelledSegmentedControl, NewButton, SettingsForm, SettingsListCard, SettingsTable } from './settings-list/SettingsList.tsx';
 import { useInvalidatingMutation, useSettingsList } from './settings-list/useSettingsList.ts';
 

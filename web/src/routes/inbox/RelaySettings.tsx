@@ -6,8 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { CopyField } from '../../components/CopyField.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
-import { INTENTS, can, inboxApi, inboxKeys } from './inbox-api.ts';
-import type { RelayRoute } from './inbox-api.ts';
+import { INTENTS, can, inboxApi, inboxKeys } from './api/index.ts';
+import type { RelayRoute } from './api/index.ts';
 import { LabelledSegmentedControl, NewButton, SettingsForm, SettingsListCard, SettingsTable } from './settings-list/SettingsList.tsx';
 import { useInvalidatingMutation, useSettingsList } from './settings-list/useSettingsList.ts';
 

@@ -3,8 +3,8 @@ import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCurrentWorkspace } from '../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys, useSavedReplies } from './inbox-api.ts';
-import type { SavedReply } from './inbox-api.ts';
+import { can, inboxApi, inboxKeys, useSavedReplies } from './api/index.ts';
+import type { SavedReply } from './api/index.ts';
 import { NewButton, SettingsForm, SettingsListCard, SettingsTable } from './settings-list/SettingsList.tsx';
 import { useInvalidatingMutation, useSettingsList } from './settings-list/useSettingsList.ts';
 

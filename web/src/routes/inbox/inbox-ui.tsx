@@ -1,7 +1,7 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationItem, Sla } from './inbox-api.ts';
+import type { ConversationItem, Sla } from './api/index.ts';
 
 /** "2 h 05 min", "3 d 4 h", "45 s": a short duration in the UI language. */
 export function useDuration() {

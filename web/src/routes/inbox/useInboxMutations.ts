@@ -2,8 +2,8 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../lib/errors.ts';
-import { inboxApi, inboxKeys } from './inbox-api.ts';
-import type { ConversationChange } from './inbox-api.ts';
+import { inboxApi, inboxKeys } from './api/index.ts';
+import type { ConversationChange } from './api/index.ts';
 
 /** Changes to one conversation (PATCH) or many (bulk); refreshes the inbox once done. */
 export function useInboxMutations(wid: string) {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useMe } from '../../api/queries.ts';
-import { inboxApi } from './inbox-api.ts';
-import type { Presence } from './inbox-api.ts';
+import { inboxApi } from './api/index.ts';
+import type { Presence } from './api/index.ts';
 
 /** Event name the shell's event stream dispatches on `window` for `inbox.presence` (see useWorkspaceEvents). */
 export const PRESENCE_EVENT = 'passerelle:inbox.presence';

@@ -5,7 +5,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useErrorText } from '../../lib/errors.ts';
 import { useWorkspaceDates } from '../shell/workspace-context.ts';
-import { inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
+import { inboxApi, inboxKeys } from '../inbox/api/index.ts';
 import { SettingsTable } from '../inbox/settings-list/SettingsList.tsx';
 import { useInvalidatingMutation } from '../inbox/settings-list/useSettingsList.ts';
 

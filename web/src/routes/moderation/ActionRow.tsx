@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { keys } from '../../api/queries.ts';
-import { ACTION_TYPES, useSavedReplies } from '../inbox/inbox-api.ts';
-import type { RuleAction, RuleActionType } from '../inbox/inbox-api.ts';
+import { ACTION_TYPES, useSavedReplies } from '../inbox/api/index.ts';
+import type { RuleAction, RuleActionType } from '../inbox/api/index.ts';
 import { defaultAction } from './rule-defaults.ts';
 
 /** One action of a rule: its type, the type's parameters (tag, assignee, saved reply, priority, who to notify), and remove. */

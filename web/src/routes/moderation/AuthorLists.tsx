@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { inboxApi, inboxKeys } from '../inbox/inbox-api.ts';
+import { inboxApi, inboxKeys } from '../inbox/api/index.ts';
 import { useInvalidatingMutation } from '../inbox/settings-list/useSettingsList.ts';
 
 /** Block and allow lists of authors, used by the `author_list` condition. */

@@ -2,8 +2,8 @@ import { ActionIcon, Checkbox, Group, MultiSelect, NumberInput, Select, TagsInpu
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChannels } from '../settings/channels/channels-api.ts';
-import { CONDITION_TYPES, SENTIMENTS } from '../inbox/inbox-api.ts';
-import type { Condition, ConditionType } from '../inbox/inbox-api.ts';
+import { CONDITION_TYPES, SENTIMENTS } from '../inbox/api/index.ts';
+import type { Condition, ConditionType } from '../inbox/api/index.ts';
 import { MESSAGE_KINDS, RULE_INTENTS, defaultCondition } from './rule-defaults.ts';
 
 /** One condition of a rule: its type, the type's parameters, "not", and remove. */

@@ -2,7 +2,7 @@ import { Badge, Group, Paper, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useWorkspaceDates } from '../shell/workspace-context.ts';
-import type { DryRun } from '../inbox/inbox-api.ts';
+import type { DryRun } from '../inbox/api/index.ts';
 
 /** What a draft rule would have matched in recent messages: counts per action and samples with their reasons. */
 export function DryRunResults({ wid, run, stale }: { wid: string; run: DryRun; stale: boolean }) {

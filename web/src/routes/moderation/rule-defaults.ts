@@ -1,4 +1,4 @@
-import type { Condition, ConditionType, RuleAction, RuleActionType } from '../inbox/inbox-api.ts';
+import type { Condition, ConditionType, RuleAction, RuleActionType } from '../inbox/api/index.ts';
 
 /** Intents offered by the `intent` condition. */
 export const RULE_INTENTS = ['question', 'complaint', 'suggestion', 'praise', 'purchase-intent'];

@@ -2,7 +2,7 @@ import { Stack, Tabs, Title } from '@mantine/core';
 import { Outlet, useLocation, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { canAdminister } from '../../lib/roles.ts';
-import { can } from '../inbox/inbox-api.ts';
+import { can } from '../inbox/api/index.ts';
 import { useCurrentWorkspace } from '../shell/workspace-context.ts';
 
 const SECTIONS = [

@@ -56,7 +56,7 @@ export function useWorkspaceEvents(wid: string | null): void {
         case 'inbox.message.created':
         case 'inbox.conversation.updated':
         case 'inbox.channels.changed': // a channel's stream went live or down (routes/inbox/ChannelStatus.tsx)
-          // The inbox, contacts, moderation and relay screens (keys: routes/inbox/inbox-api.ts).
+          // The inbox, contacts, moderation and relay screens (keys: routes/inbox/api/keys.ts).
           void queryClient.invalidateQueries({ queryKey: ['workspace', wid, 'inbox'] });
           break;
         case 'inbox.presence':

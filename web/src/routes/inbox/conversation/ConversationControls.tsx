@@ -5,8 +5,8 @@ import utc from 'dayjs/plugin/utc';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../api/types.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-context.ts';
-import { PRIORITIES, can } from '../inbox-api.ts';
-import type { ConversationDetail, Priority } from '../inbox-api.ts';
+import { PRIORITIES, can } from '../api/index.ts';
+import type { ConversationDetail, Priority } from '../api/index.ts';
 import { useInboxMutations } from '../useInboxMutations.ts';
 
 dayjs.extend(utc);

@@ -2,7 +2,7 @@ import { Alert, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../api/types.ts';
 import { RouterAnchor } from '../../../components/RouterLinks.tsx';
-import type { ConversationDetail, Presence } from '../inbox-api.ts';
+import type { ConversationDetail, Presence } from '../api/index.ts';
 import { SlaBadge, authorLabel } from '../inbox-ui.tsx';
 import { ConversationControls } from './ConversationControls.tsx';
 

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../../lib/errors.ts';
 import { safeUrl } from '../../settings/channels/channels-api.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
-import type { ConversationDetail, Message } from '../inbox-api.ts';
+import { can, inboxApi, inboxKeys } from '../api/index.ts';
+import type { ConversationDetail, Message } from '../api/index.ts';
 import { Muted, SentimentBadge } from '../inbox-ui.tsx';
 import { Stars } from '../Stars.tsx';
 

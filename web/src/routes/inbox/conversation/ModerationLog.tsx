@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../../lib/errors.ts';
 import { useWorkspaceDates } from '../../shell/workspace-context.ts';
-import { inboxApi, inboxKeys } from '../inbox-api.ts';
+import { inboxApi, inboxKeys } from '../api/index.ts';
 
 /** Moderation actions on this conversation's messages, with Undo. */
 export function ModerationLog({ wid, conversationId }: { wid: string; conversationId: string }) {

@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../api/types.ts';
 import { useErrorText } from '../../../lib/errors.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
-import type { Note } from '../inbox-api.ts';
+import { can, inboxApi, inboxKeys } from '../api/index.ts';
+import type { Note } from '../api/index.ts';
 
 /** The "@word" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useMe } from '../../../api/queries.ts';
 import { useErrorText } from '../../../lib/errors.ts';
 import { useCurrentWorkspace } from '../../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
-import type { Reply } from '../inbox-api.ts';
+import { can, inboxApi, inboxKeys } from '../api/index.ts';
+import type { Reply } from '../api/index.ts';
 import { Muted, useDuration, useNow } from '../inbox-ui.tsx';
 
 /** Replies that are not sent yet (waiting for approval, delayed, failed, unknown) and their actions. */

@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../../lib/errors.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../../shell/workspace-context.ts';
-import { can, inboxApi, inboxKeys } from '../inbox-api.ts';
-import type { ConversationDetail } from '../inbox-api.ts';
+import { can, inboxApi, inboxKeys } from '../api/index.ts';
+import type { ConversationDetail } from '../api/index.ts';
 
 const RELAY_COLORS: Record<string, string> = { new: 'blue', sent: 'teal', acknowledged: 'violet', resolved: 'gray', failed: 'red' };
 

@@ -6,8 +6,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client.ts';
 import { useErrorText } from '../../../lib/errors.ts';
-import { inboxApi, inboxKeys, useSavedReplies } from '../inbox-api.ts';
-import type { ConversationDetail, Guard, Reply } from '../inbox-api.ts';
+import { inboxApi, inboxKeys, useSavedReplies } from '../api/index.ts';
+import type { ConversationDetail, Guard, Reply } from '../api/index.ts';
 import { useDuration, useNow } from '../inbox-ui.tsx';
 
 interface Attempt {
