@@ -295,6 +295,9 @@ export interface Interaction {
   raw: Record<string, unknown>;
 }
 
+/** A post read by id (`fetchPosts`): what the inbox shows as a conversation's context. */
+export type RemotePost = Pick<Interaction, 'remoteId' | 'author' | 'text' | 'createdAt' | 'url'>;
+
 /** One page of interactions, oldest first; pass `cursor` back to get only newer ones. */
 export interface InteractionPage {
   items: Interaction[];
@@ -437,6 +440,12 @@ export interface Connector<C = unknown> {
   fetchInteractions(ctx: ConnectorContext<C>, cursor: string | null, options?: FetchInteractionsOptions): Promise<InteractionPage>;
   /** Every reply below one of our posts (the comments of a post), oldest first. */
   fetchReplies(ctx: ConnectorContext<C>, remoteId: string): Promise<Interaction[]>;
+  /**
+   * Posts by remote id — the original post a conversation answers, shown as its context. Posts that
+   * cannot be read (deleted, private, another kind of id) are left out; order is not significant.
+   * Optional: networks whose items are their own context (reviews) do not implement it.
+   */
+  fetchPosts?(ctx: ConnectorContext<C>, remoteIds: string[]): Promise<RemotePost[]>;
   /** Act on someone else's content or account; throws `Rejected('unsupported')` for undeclared actions. */
   moderate(ctx: ConnectorContext<C>, action: ModerationAction, target: ModerationTarget): Promise<void>;
   /** Current counts of our published posts. Deleted posts are left out. */

@@ -17,6 +17,7 @@ import type {
   PublishedPart,
   PublishRequest,
   ReconcileRequest,
+  RemotePost,
   Variant,
   VariantPart,
 } from '../connector.ts';
@@ -317,6 +318,20 @@ export function createMastodonConnector(options: MastodonOptions = {}): Connecto
       return descendants
         .sort((a, b) => compareIds(a.id, b.id))
         .map((s) => ({ ...statusInteraction(s, ctx.credentials.accountId, ctx.credentials.instanceUrl, 'reply'), root: remoteId }));
+    },
+
+    async fetchPosts(ctx, remoteIds) {
+      // One request per status: GET /api/v1/statuses?id[]= exists only since Mastodon 4.3.
+      const client = api(ctx);
+      const out: RemotePost[] = [];
+      for (const id of remoteIds) {
+        if (!/^[0-9A-Za-z_-]+$/.test(id)) continue; // not a Mastodon status id (e.g. another network's)
+        const res = await client.call({ method: 'GET', path: `/api/v1/statuses/${encodeURIComponent(id)}`, what: 'read a post', allow: [404] });
+        if (res.status === 404) continue;
+        const { remoteId, author, text, createdAt, url } = statusInteraction(res.json<MastodonStatus>(), ctx.credentials.accountId, ctx.credentials.instanceUrl);
+        out.push({ remoteId, author, text, createdAt, url });
+      }
+      return out;
     },
 
     async moderate(ctx, action: ModerationAction, target: ModerationTarget) {

@@ -8,7 +8,8 @@ import { runRulesOnMessages } from '../moderation/rule.engine.ts';
 import { relayMessages } from '../relay/relay.service.ts';
 import { compactStatusCountsSql } from './conversation.queries.ts';
 import { wakeSnoozed } from './conversation.service.ts';
-import { afterIngestJobRef, pollChannel } from './ingest.service.ts';
+import { fillConversationContext } from './context.service.ts';
+import { afterIngestJobRef, contextJobRef, pollChannel } from './ingest.service.ts';
 import { reconcileReply, replyJobs, sendDueReplies } from './reply.service.ts';
 import { checkSlaBreaches } from './sla.service.ts';
 
@@ -63,6 +64,18 @@ export const afterIngestJob = defineJob({
 });
 afterIngestJobRef.job = afterIngestJob;
 
+/** After a page created threads under posts Passerelle did not publish: read those posts as context. */
+export const contextJob = defineJob({
+  name: 'inbox.context',
+  payload: z.object({ channelId: z.uuid(), conversationIds: z.array(z.uuid()).max(1000) }),
+  retry: { limit: 2, delaySeconds: 30, backoff: true },
+  batchSize: 10,
+  async handler({ channelId, conversationIds }, deps) {
+    await fillConversationContext(deps, channelId, conversationIds);
+  },
+});
+contextJobRef.job = contextJob;
+
 /** Sends a delayed reply once its undo window has passed, unless it was cancelled. */
 export const sendReplyJob = defineJob({
   name: 'inbox.reply.send',
@@ -114,4 +127,4 @@ export async function scheduleChannelPolls(deps: Deps): Promise<number> {
   return rows.length;
 }
 
-export const inboxJobs = [pollChannelJob, afterIngestJob, sendReplyJob, reconcileReplyJob, inboxTickJob];
+export const inboxJobs = [pollChannelJob, afterIngestJob, contextJob, sendReplyJob, reconcileReplyJob, inboxTickJob];

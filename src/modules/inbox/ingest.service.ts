@@ -95,7 +95,7 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     const knownConv = new Map(known.rows.map((r) => [r.remote_id, r.conversation_id]));
     const fresh = inbox.filter((i) => !knownConv.has(i.remoteId));
     const duplicates = inbox.length - fresh.length;
-    if (fresh.length === 0) return { inserted: 0, duplicates, messageIds: [], conversationIds: [] };
+    if (fresh.length === 0) return { inserted: 0, duplicates, messageIds: [], conversationIds: [], needContext: [] as string[] };
     // The models run (in worker threads) while the contacts and conversations are written.
     const classifying = opts.classify === false ? null : classifyTexts(fresh.map((i) => i.text));
     classifying?.catch(() => {});
@@ -122,6 +122,7 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     }
     const convByKey = new Map<string, string>();
     const createdConversations: string[] = [];
+    const needContext: string[] = [];
     if (newThreads.size > 0) {
       // Existing threads are read (no dummy update of their rows); the missing ones are inserted, and
       // any that a concurrent ingest created meanwhile are read again.
@@ -155,11 +156,18 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     if (createdConversations.length > 0) {
       // The original post as context: when the thread's root is a post published from Passerelle
       // (the publishing module's variants keep the remote id), its text and link.
-      await tx.execute(sql`
+      const filled = await tx.execute<{ id: string }>(sql`
         UPDATE conversations c SET context = jsonb_build_object('remoteId', v.remote_id, 'url', v.remote_url, 'text', v.text, 'authorHandle', ch.handle)
         FROM post_variants v, channels ch
         WHERE c.id = ANY(${sql.param(createdConversations)}::uuid[]) AND v.channel_id = c.channel_id AND v.state = 'published'
-          AND v.remote_id = c.root_remote_id AND ch.id = c.channel_id AND c.context->>'text' IS NULL`);
+          AND v.remote_id = c.root_remote_id AND ch.id = c.channel_id AND c.context->>'text' IS NULL
+        RETURNING c.id`);
+      const known = new Set(filled.rows.map((r) => r.id));
+      // Threads under any other post: their root is read from the network after commit (context.service.ts).
+      for (const [key, v] of newThreads) {
+        const id = convByKey.get(key);
+        if (id && v.kind === 'thread' && createdConversations.includes(id) && !known.has(id)) needContext.push(id);
+      }
     }
     const convOf = (item: Interaction) => {
       const r = resolved.get(item.remoteId)!;
@@ -242,14 +250,21 @@ export async function ingestInteractions(deps: Deps, channel: IngestChannel, ite
     else await tx.execute(sql`
       INSERT INTO inbox_channel_state (channel_id, workspace_id, ingested_count) VALUES (${channel.id}, ${channel.workspaceId}, ${insertedIds.size})
       ON CONFLICT (channel_id) DO UPDATE SET ingested_count = inbox_channel_state.ingested_count + EXCLUDED.ingested_count`);
-    return { inserted: insertedIds.size, duplicates: duplicates + (fresh.length - insertedIds.size), messageIds: [...insertedIds], conversationIds: convIds };
+    return { inserted: insertedIds.size, duplicates: duplicates + (fresh.length - insertedIds.size), messageIds: [...insertedIds], conversationIds: convIds, needContext };
   });
 
   if (result.inserted > 0 && opts.afterIngest !== false) {
     await deps.jobs.send(afterIngestJobRef.job!, { workspaceId: channel.workspaceId, messageIds: result.messageIds });
   }
-  return { ...result, engagement };
+  if (result.needContext.length > 0 && opts.afterIngest !== false && contextJobRef.job) {
+    await deps.jobs.send(contextJobRef.job, { channelId: channel.id, conversationIds: result.needContext });
+  }
+  const { needContext: _, ...out } = result;
+  return { ...out, engagement };
 }
+
+/** Set by inbox.jobs.ts: the job that reads the root posts of new threads (context.service.ts). */
+export const contextJobRef: { job: import('../../platform/jobs.ts').JobDefinition<{ channelId: string; conversationIds: string[] }> | null } = { job: null };
 
 /** Set by inbox.jobs.ts (avoids an import cycle between the job and the service it calls). */
 export const afterIngestJobRef: { job: import('../../platform/jobs.ts').JobDefinition<{ workspaceId: string; messageIds: string[] }> | null } = { job: null };
