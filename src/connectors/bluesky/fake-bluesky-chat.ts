@@ -2,7 +2,9 @@
  * A local HTTP server that answers like a PDS forwarding `chat.bsky.convo.*` to Bluesky's chat service
  * (lexicons in bluesky-social/atproto `lexicons/chat/bsky/convo/`), for the DM contract tests: the
  * reference dev-env has no chat service. It also answers `app.bsky.notification.listNotifications`, so
- * the connector's combined cursor can be exercised end to end.
+ * the connector's combined cursor can be exercised end to end, and `com.atproto.server.createSession` and
+ * `app.bsky.actor.getProfile`, so an account can be connected from the app (browser tests) with an app
+ * password made by `appPassword()`, with or without DM access, like Bluesky's Settings → App passwords.
  *
  * What it checks, like the PDS: `Authorization: Bearer <accessJwt>` of a known account (else 401
  * `AuthenticationRequired`); a session whose scope is `com.atproto.appPass` calling chat gets 400
@@ -62,6 +64,11 @@ export interface FakeChatRequest {
   authorized: boolean;
 }
 
+/** The JWT scope of an app password with (`appPassPrivileged`) or without (`appPass`) DM access. */
+function scopeOf(dmAccess: boolean | undefined): string {
+  return dmAccess === false ? 'com.atproto.appPass' : 'com.atproto.appPassPrivileged';
+}
+
 function jwt(payload: Record<string, unknown>): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ typ: 'at+jwt', alg: 'HS256' })}.${part(payload)}.${Buffer.from('fake-signature').toString('base64url')}`;
@@ -89,8 +96,12 @@ export class FakeBlueskyChat {
   private server: http.Server | null = null;
   private revCounter = 0n;
   private idCounter = 0;
-  private readonly accounts = new Map<string, FakeChatAccount & { scope: string }>();
-  private readonly tokens = new Map<string, string>();
+  private readonly accounts = new Map<string, FakeChatAccount>();
+  /** Access token → the account and the scope of the app password it was made from. */
+  private readonly tokens = new Map<string, { did: string; scope: string }>();
+  /** App password → the account and its scope (`appPassword()`). */
+  private readonly appPasswords = new Map<string, { did: string; scope: string }>();
+  private sessionCounter = 0;
   private readonly convos = new Map<string, { id: string; members: string[]; rev: string }>();
   private readonly messages: Message[] = [];
   private readonly log: LogEvent[] = [];
@@ -118,15 +129,31 @@ export class FakeBlueskyChat {
    */
   createAccount(handle: string, displayName: string, opts: { dmAccess?: boolean } = {}): FakeChatAccount {
     const did = `did:plc:${createHash('sha256').update(handle).digest('hex').slice(0, 24)}`;
-    const scope = opts.dmAccess === false ? 'com.atproto.appPass' : 'com.atproto.appPassPrivileged';
+    const account = { did, handle, displayName, ...this.session(did, handle, scopeOf(opts.dmAccess)) };
+    this.accounts.set(did, account);
+    return { ...account };
+  }
+
+  /**
+   * A new app password of `account` (xxxx-xxxx-xxxx-xxxx), with DM access unless `dmAccess: false`;
+   * `createSession` with it answers tokens of that scope.
+   */
+  appPassword(account: FakeChatAccount, opts: { dmAccess?: boolean } = {}): string {
+    const hex = createHash('sha256').update(`${account.did}:${this.appPasswords.size}`).digest('hex');
+    const password = [0, 4, 8, 12].map((i) => hex.slice(i, i + 4)).join('-');
+    this.appPasswords.set(password, { did: account.did, scope: scopeOf(opts.dmAccess) });
+    return password;
+  }
+
+  /** Tokens of a new session of `did` with `scope`, known to the server from now on. */
+  private session(did: string, handle: string, scope: string): { accessJwt: string; refreshJwt: string } {
     // Far ahead: tests run the connector on a settable clock, and a session near its expiry would be refreshed.
     const exp = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;
-    const accessJwt = jwt({ scope, sub: did, aud: 'did:web:fake.pds', exp, iat: exp - 7200 });
-    const refreshJwt = jwt({ scope: 'com.atproto.refresh', sub: did, aud: 'did:web:fake.pds', exp, jti: handle });
-    const account = { did, handle, displayName, accessJwt, refreshJwt, scope };
-    this.accounts.set(did, account);
-    this.tokens.set(accessJwt, did);
-    return { did, handle, displayName, accessJwt, refreshJwt };
+    const jti = `${handle}#${++this.sessionCounter}`;
+    const accessJwt = jwt({ scope, sub: did, aud: 'did:web:fake.pds', exp, iat: exp - 7200, jti });
+    const refreshJwt = jwt({ scope: 'com.atproto.refresh', sub: did, aud: 'did:web:fake.pds', exp, jti });
+    this.tokens.set(accessJwt, { did, scope });
+    return { accessJwt, refreshJwt };
   }
 
   /** A direct conversation between two accounts (`logBeginConvo` for both). */
@@ -215,7 +242,8 @@ export class FakeBlueskyChat {
     const url = new URL(req.url ?? '/', this.url);
     const nsid = url.pathname.replace(/^\/xrpc\//, '');
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const viewer = token === undefined ? undefined : this.tokens.get(token);
+    const session = token === undefined ? undefined : this.tokens.get(token);
+    const viewer = session?.did;
     const proxy = typeof req.headers['atproto-proxy'] === 'string' ? req.headers['atproto-proxy'] : undefined;
     this.requests.push({ nsid, method: req.method ?? 'GET', proxy, authorized: viewer !== undefined });
     const chunks: Buffer[] = [];
@@ -228,8 +256,17 @@ export class FakeBlueskyChat {
     };
     const error = (status: number, name: string, message: string) => send(status, { error: name, message });
 
-    if (viewer === undefined) return error(401, 'AuthenticationRequired', 'Authentication Required');
-    const account = this.accounts.get(viewer)!;
+    if (nsid === 'com.atproto.server.createSession') {
+      // The PDS signs in with a handle (or DID) and an app password; wrong either way is 401 AuthenticationRequired.
+      const known = this.appPasswords.get(String(body['password'] ?? ''));
+      const identifier = String(body['identifier'] ?? '');
+      const owner = known === undefined ? undefined : this.accounts.get(known.did);
+      if (!known || !owner || (identifier !== owner.handle && identifier !== owner.did)) {
+        return error(401, 'AuthenticationRequired', 'Invalid identifier or password');
+      }
+      return send(200, { did: owner.did, handle: owner.handle, active: true, ...this.session(owner.did, owner.handle, known.scope) });
+    }
+    if (viewer === undefined || session === undefined) return error(401, 'AuthenticationRequired', 'Authentication Required');
 
     if (nsid === 'app.bsky.notification.listNotifications') {
       const all = this.notifications.filter((n) => n.forDid === viewer).sort((a, b) => (a.indexedAt < b.indexedAt ? 1 : a.indexedAt > b.indexedAt ? -1 : a.uri < b.uri ? 1 : -1));
@@ -244,6 +281,11 @@ export class FakeBlueskyChat {
         ...(offset + limit < all.length ? { cursor: String(offset + limit) } : {}),
       });
     }
+    if (nsid === 'app.bsky.actor.getProfile') {
+      const actor = url.searchParams.get('actor');
+      const found = [...this.accounts.values()].find((a) => a.did === actor || a.handle === actor);
+      return found ? send(200, this.profile(found.did)) : error(400, 'InvalidRequest', 'Profile not found');
+    }
     if (nsid === 'com.atproto.identity.resolveHandle') {
       const handle = url.searchParams.get('handle');
       const found = [...this.accounts.values()].find((a) => a.handle === handle);
@@ -252,7 +294,7 @@ export class FakeBlueskyChat {
     if (!nsid.startsWith('chat.bsky.')) return error(501, 'MethodNotImplemented', 'Method Not Implemented');
 
     // What the PDS checks before forwarding, in its order.
-    if (account.scope === 'com.atproto.appPass' || this.refuseChat) return error(400, 'InvalidToken', 'Bad token method');
+    if (session.scope === 'com.atproto.appPass' || this.refuseChat) return error(400, 'InvalidToken', 'Bad token method');
     if (proxy === undefined) return error(400, 'InvalidRequest', `No service configured for ${nsid}`);
     if (proxy !== PROXY) return error(400, 'InvalidRequest', 'could not resolve proxy did');
     if (this.chatDown) return error(502, 'UpstreamFailure', 'Upstream Failure');

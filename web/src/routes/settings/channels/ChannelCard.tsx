@@ -131,8 +131,14 @@ export function ChannelCard({ channel, onReconnect }: { channel: Channel; onReco
           >
             {t('channels.card.openTest')}
           </RouterAnchor>
-          {manage && channel.health === 'reconnect_needed' ? (
-            <Button size="compact-sm" color="red" onClick={() => onReconnect(channel)}>
+          {/* Always offered, not only when the channel is broken: a notice may ask for new credentials
+              (e.g. an app password with DM access), and replacing them is the same flow. */}
+          {manage ? (
+            <Button
+              size="compact-sm"
+              {...(channel.health === 'reconnect_needed' ? { color: 'red' } : { variant: 'default' })}
+              onClick={() => onReconnect(channel)}
+            >
               {t('channels.card.reconnect')}
             </Button>
           ) : null}
