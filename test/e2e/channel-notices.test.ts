@@ -96,14 +96,17 @@ describe('channel notices in the browser (Bluesky contract fake)', { timeout: 15
   test('in French, the notice is translated on the card and the test page', async () => {
     const fr = await context.request.patch('/api/me', { data: { locale: 'fr' } });
     assert.equal(fr.status(), 200, await fr.text());
-    await page.reload();
-    await page.getByTestId('channel-notices').getByText('Les messages privés ne sont pas lus').waitFor();
-    await page.goto(`/w/${wid}/settings/channels`);
-    const notice = page.getByRole('article', { name: 'Canal @cafe.test' }).getByTestId('channel-notices');
-    await notice.getByText('Les messages privés ne sont pas lus').waitFor();
-    await notice.getByText(/Autoriser l’accès à vos messages privés.*puis reconnectez le canal avec celui-ci/).waitFor();
-    const en = await context.request.patch('/api/me', { data: { locale: 'en' } });
-    assert.equal(en.status(), 200, await en.text());
+    try {
+      await page.reload();
+      await page.getByTestId('channel-notices').getByText('Les messages privés ne sont pas lus').waitFor();
+      await page.goto(`/w/${wid}/settings/channels`);
+      const notice = page.getByRole('article', { name: 'Canal @cafe.test' }).getByTestId('channel-notices');
+      await notice.getByText('Les messages privés ne sont pas lus').waitFor();
+      await notice.getByText(/Autoriser l’accès à vos messages privés.*puis reconnectez le canal avec celui-ci/).waitFor();
+    } finally {
+      // Back to English for the next test, even when this one fails.
+      await context.request.patch('/api/me', { data: { locale: 'en' } });
+    }
   });
 
   test('reconnected with an app password that has DM access: the notice goes away and the DM arrives', async () => {
