@@ -79,6 +79,8 @@ export class Passerelle {
     Object.assign(env, {
       PORT: String(port), PASSERELLE_DATA_DIR: dataDir, PASSERELLE_ALLOW_PRIVATE_NETWORK: '1',
       PASSERELLE_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+      // The local PDS does not federate with the public Jetstream (and this machine has no internet).
+      PASSERELLE_BLUESKY_JETSTREAM_URL: 'off',
     });
     const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const app = new Passerelle(`http://127.0.0.1:${port}`, child, dataDir);

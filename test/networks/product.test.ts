@@ -181,7 +181,8 @@ describe('Passerelle × Bluesky (real PDS + AppView)', () => {
     let message: { hidden: boolean; text: string } | undefined;
     for (let i = 0; i < 60 && !message?.hidden; i++) {
       await network.processAll();
-      assert.equal((await app.api('POST', `/api/workspaces/${wid}/inbox/channels/${channelId}/sync`)).status, 202);
+      const sync = await app.api('POST', `/api/workspaces/${wid}/inbox/channels/${channelId}/sync`);
+      assert.ok(sync.status === 202 || sync.status === 429, `check now: ${sync.status}`); // 30 a minute per user
       const list = await app.api('GET', `/api/workspaces/${wid}/inbox/conversations?q=${encodeURIComponent('abrutis')}`);
       const conv = list.data?.conversations?.[0];
       if (conv) {
