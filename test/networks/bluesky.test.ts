@@ -303,6 +303,15 @@ describe('Bluesky against the reference PDS and AppView (dev-env)', () => {
     assert.equal(m?.fields.likes, 'likeCount');
   });
 
+  test('posts by id: the original post of a conversation, with its author; unknown and non-post ids are left out', async () => {
+    const posts = await connector.fetchPosts!(ctx(), [mainPost.remoteId, `at://${brand.did}/app.bsky.feed.post/3zzzzzzzzzzzz`, 'chat:c1:m1', '110000000000000002']);
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0]!.remoteId, mainPost.remoteId);
+    assert.equal(posts[0]!.author.handle, 'brand.test');
+    assert.ok(posts[0]!.text.length > 0);
+    assert.match(posts[0]!.url ?? '', /\/profile\/.+\/post\//);
+  });
+
   test('delete: the post and its threadgate are gone; deleting again succeeds; metrics leave it out', async () => {
     await connector.deletePost(ctx(), mainPost.remoteId);
     assert.equal(await getRecord(mainPost.remoteId), null);

@@ -199,6 +199,30 @@ describe('Passerelle × Bluesky (real PDS + AppView)', () => {
     assert.ok(JSON.stringify(log.data).includes('Insultes'));
   });
 
+  test('a reply under a post written in the Bluesky app (not from Passerelle) shows that post as the conversation\'s context', async () => {
+    const native = await xrpc<{ uri: string; cid: string }>(network.pds.url, brand.accessJwt, 'com.atproto.repo.createRecord', {
+      repo: brand.did, collection: 'app.bsky.feed.post', record: { $type: 'app.bsky.feed.post', text: 'Écrit depuis l’appli Bluesky', createdAt: new Date().toISOString() },
+    });
+    await network.processAll();
+    const ref = { uri: native.uri, cid: native.cid };
+    await xrpc(network.pds.url, bob.accessJwt, 'com.atproto.repo.createRecord', {
+      repo: bob.did, collection: 'app.bsky.feed.post',
+      record: { $type: 'app.bsky.feed.post', text: 'Et la version anglaise ?', createdAt: new Date().toISOString(), reply: { root: ref, parent: ref } },
+    });
+    let context: { text?: string | null; authorHandle?: string | null } | null = null;
+    for (let i = 0; i < 60 && !context?.text; i++) {
+      await network.processAll();
+      const sync = await app.api('POST', `/api/workspaces/${wid}/inbox/channels/${channelId}/sync`);
+      assert.ok(sync.status === 202 || sync.status === 429, `check now: ${sync.status}`);
+      const list = await app.api('GET', `/api/workspaces/${wid}/inbox/conversations?q=${encodeURIComponent('anglaise')}`);
+      const conv = list.data?.conversations?.[0];
+      if (conv) context = (await app.api('GET', `/api/workspaces/${wid}/inbox/conversations/${conv.id}`)).data.conversation.context;
+      if (!context?.text) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(context?.text, 'Écrit depuis l’appli Bluesky');
+    assert.equal(context?.authorHandle, 'brand.test');
+  });
+
   test('deletes the post', async () => {
     const res = await app.api('POST', `/api/workspaces/${wid}/channels/${channelId}/posts/delete`, { remoteId: post.remoteId });
     assert.equal(res.status, 204);
