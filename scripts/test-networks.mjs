@@ -4,8 +4,10 @@
 // Needs, on this machine: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and Redis at
 // 127.0.0.1:6379 (override with DB_POSTGRES_URL and REDIS_HOST). The Bluesky reference servers
 // (@atproto/dev-env) are installed into test/networks/node_modules on first run, kept out of the
-// product's dependencies. better-sqlite3 (used by the PDS) is compiled for the running Node; its
-// headers come from the npm registry package node-<platform>-<arch> when the Node in use has none.
+// product's dependencies. better-sqlite3 (used by the PDS) is pinned to 13 by test/networks/package.json
+// (Node-API, prebuilt binaries; 12 aborts on Node >= 24.19). Should its binary not load, it is rebuilt
+// for the running Node, with headers from the npm registry package node-<platform>-<arch> when the
+// Node in use has none.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import net from 'node:net';
@@ -66,7 +68,7 @@ if (!installed || !sqliteLoads()) {
   const nodedir = nodeHeaders();
   const buildEnv = { ...env, npm_config_nodedir: nodedir };
   if (!installed) {
-    console.log('test:networks: installing @atproto/dev-env into test/networks (a few minutes: better-sqlite3 compiles)');
+    console.log('test:networks: installing @atproto/dev-env into test/networks (about a minute)');
     run('npm', ['ci', '--no-audit', '--no-fund', `--nodedir=${nodedir}`], { env: buildEnv });
   }
   if (!sqliteLoads()) {
