@@ -16,35 +16,46 @@ import { checkSlaBreaches } from './sla.service.ts';
 /** Seconds between two polls of a connected channel. */
 export const POLL_SECONDS = 30;
 
+/** Delay before a skipped "check now" poll runs again (the running poll has usually finished by then). */
+export const BUSY_RETRY_SECONDS = 5;
+
 /**
  * Polls one channel. Singleton per channel across workers: a session advisory lock on the channel id
- * (a second poll of the same channel returns at once).
+ * (a second poll of the same channel returns at once). A tick's poll that finds the channel busy is
+ * simply dropped (the running poll reads the same pages). A "check now" — from a person or from a
+ * stream saying something new is there — may have been asked *because* of an item the running poll
+ * already went past, so it is queued once more, a few seconds later, instead of being lost.
  */
 export const pollChannelJob = defineJob({
   name: 'inbox.poll',
-  payload: z.object({ channelId: z.uuid() }),
+  payload: z.object({ channelId: z.uuid(), again: z.boolean().optional() }),
   retry: { limit: 2, delaySeconds: 20, backoff: true },
   expireInSeconds: 600,
   batchSize: 5,
   concurrency: 2,
-  async handler({ channelId }, deps) {
-    await withChannelLock(deps, channelId, () => pollChannel(deps, channelId).catch((err: unknown) => {
+  async handler({ channelId, again }, deps) {
+    const ran = await withChannelLock(deps, channelId, () => pollChannel(deps, channelId).catch((err: unknown) => {
       // Rate limits and expired credentials are recorded on the channel by the gateway; the next tick tries again.
       deps.log.warn({ channelId, err: (err as Error).message }, 'inbox poll failed');
     }));
+    if (!ran && again) {
+      await deps.jobs.send(pollChannelJob, { channelId }, { startAfter: new Date(Date.now() + BUSY_RETRY_SECONDS * 1000) });
+    }
   },
 });
 
-async function withChannelLock(deps: Deps, channelId: string, fn: () => Promise<unknown>): Promise<void> {
+/** Runs `fn` holding the channel's poll lock; false when another poll holds it (nothing ran). */
+async function withChannelLock(deps: Deps, channelId: string, fn: () => Promise<unknown>): Promise<boolean> {
   const client = await (deps.db as unknown as { $client: pg.Pool }).$client.connect();
   try {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`inbox.poll:${channelId}`]);
-    if (!rows[0]?.ok) return;
+    if (!rows[0]?.ok) return false;
     try {
       await fn();
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`inbox.poll:${channelId}`]);
     }
+    return true;
   } finally {
     client.release();
   }

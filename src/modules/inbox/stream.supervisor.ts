@@ -393,7 +393,7 @@ export class StreamSupervisor {
     this.#polling.add(key);
     setTimeout(() => this.#polling.delete(key), delayMs > 0 ? delayMs : 1_000).unref();
     const opts = delayMs > 0 ? { singletonKey: `sync:${channelId}`, startAfter: new Date(Date.now() + delayMs) } : { singletonKey: `sync:${channelId}` };
-    this.deps.jobs.send(pollChannelJob, { channelId }, opts).catch((err: unknown) => {
+    this.deps.jobs.send(pollChannelJob, { channelId, again: true }, opts).catch((err: unknown) => {
       this.deps.log.warn({ channelId, err: (err as Error).message }, 'stream: could not queue a poll');
     });
   }

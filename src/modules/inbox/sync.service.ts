@@ -15,6 +15,6 @@ export async function syncChannel(ctx: Ctx, channelId: string): Promise<{ queued
   authorize(ws.roles, 'inbox.read');
   const [row] = await ctx.db.select({ id: channels.id }).from(channels).where(and(eq(channels.id, channelId), eq(channels.workspaceId, ws.id)));
   if (!row) throw new AppError('not_found', 'Channel not found.');
-  const id = await ctx.deps.jobs.send(pollChannelJob, { channelId }, { singletonKey: `sync:${channelId}` });
+  const id = await ctx.deps.jobs.send(pollChannelJob, { channelId, again: true }, { singletonKey: `sync:${channelId}` });
   return { queued: id !== null };
 }

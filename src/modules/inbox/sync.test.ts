@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type pg from 'pg';
 import { FakeMastodon } from '../../connectors/mastodon/fake-mastodon.ts';
 import { startTestApp, type Client, type TestApp } from '../../../test/support/app.ts';
 import { workspaceWithEveryRole } from '../../../test/support/factories.ts';
@@ -39,6 +40,28 @@ describe('inbox: check a channel now', () => {
       if (!found) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(found, 'the mention was ingested');
+  });
+
+  test('"check now" while another poll of the channel runs is not lost: it runs again a few seconds later', async () => {
+    const { channel, account } = await makeMastodonChannel(t.deps, wid, fake);
+    // Another worker is polling this channel (it holds the channel's poll lock)…
+    const busy = await (t.deps.db as unknown as { $client: pg.Pool }).$client.connect();
+    await busy.query('SELECT pg_advisory_lock(hashtext($1))', [`inbox.poll:${channel.id}`]);
+    const fan = fake.createAccount('fan-busy');
+    await postOnFake(fake, fan.token, `@${account.acct} toujours là ?`);
+    assert.equal((await analyst.post(`/api/workspaces/${wid}/inbox/channels/${channel.id}/sync`)).statusCode, 202);
+    const listed = async () => (await analyst.get(`/api/workspaces/${wid}/inbox/conversations?channel=${channel.id}`)).data.conversations.length;
+    // …so the check finds it busy and reads nothing; then that poll ends.
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal(await listed(), 0);
+    await busy.query('SELECT pg_advisory_unlock(hashtext($1))', [`inbox.poll:${channel.id}`]);
+    busy.release();
+    let found = false;
+    for (let i = 0; i < 150 && !found; i++) {
+      found = (await listed()) > 0;
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(found, 'the check ran again once the channel was free');
   });
 
   test('a role without the inbox cannot ask, and another workspace\'s channel is a 404', async () => {
