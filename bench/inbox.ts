@@ -23,6 +23,7 @@ import { ingestInteractions } from '../src/modules/inbox/ingest.service.ts';
 import { classifyWorkers, setClassifyWorkers } from '../src/modules/inbox/message.classify.ts';
 import { compactStatusCountsSql, conversationMessagesSql, countsSql, decodeCursor, listSql } from '../src/modules/inbox/conversation.queries.ts';
 import { getConversation } from '../src/modules/inbox/conversation.service.ts';
+import { inboxReport } from '../src/modules/inbox/report.service.ts';
 import { loadInsights } from '../src/modules/insights/index.ts';
 import { allJobs } from '../src/modules/index.ts';
 import type { Ctx, Deps } from '../src/platform/context.ts';
@@ -230,6 +231,8 @@ async function main() {
       { name: 'full-text search, English', run: list(() => ({ q: pick(enWords), qlang: 'en', status: ['open', 'pending', 'snoozed', 'closed'] })) },
       { name: 'open a conversation (detail: messages, replies, notes, events, presence, relay)', run: () => getConversation(ctx, pick(convIds)) },
       { name: 'conversation messages only', run: () => db.execute(conversationMessagesSql(ws!.id, pick(convIds), 500)) },
+      // The whole report (its three statements, as the service runs them): the last 30 days and the 30 before, i.e. all 60 days of messages here.
+      { name: 'inbox report, 30 days', run: () => inboxReport(ctx, { period: '30d', format: 'json' }) },
     ];
     const results: { name: string; p50_ms: number; p95_ms: number; runs: number }[] = [];
     for (const q of queries) {

@@ -101,6 +101,7 @@ const BODIES: Record<string, unknown | ((ids: Ids) => unknown)> = {
   'POST /api/workspaces/:wid/inbox/channels/:channelId/sync': undefined,
   'GET /api/workspaces/:wid/inbox/channels': undefined,
   'GET /api/workspaces/:wid/inbox/counts': undefined,
+  'GET /api/workspaces/:wid/inbox/report': undefined,
   'GET /api/workspaces/:wid/inbox/conversations/:id': undefined,
   'PATCH /api/workspaces/:wid/inbox/conversations/:id': { status: 'closed' },
   'POST /api/workspaces/:wid/inbox/conversations/bulk': (i: Ids) => ({ ids: [i.conversation], change: { status: 'closed' } }),

@@ -72,6 +72,7 @@ export function inboxRoleTable(env: RoleEnv): RoleTable {
     'POST /api/workspaces/:wid/inbox/channels/:channelId/sync': { allowed: INBOX_READERS, ok: 202, sample: async () => ({ url: `${w}/inbox/channels/${(await offlineChannel()).id}/sync` }) },
     'GET /api/workspaces/:wid/inbox/channels': { allowed: INBOX_READERS, ok: 200, sample: async () => ({ url: `${w}/inbox/channels` }) },
     'GET /api/workspaces/:wid/inbox/counts': { allowed: INBOX_READERS, ok: 200, sample: async () => ({ url: `${w}/inbox/counts` }) },
+    'GET /api/workspaces/:wid/inbox/report': { allowed: INBOX_READERS, ok: 200, sample: async () => ({ url: `${w}/inbox/report?period=7d` }) },
     'GET /api/workspaces/:wid/inbox/conversations/:id': { allowed: INBOX_READERS, ok: 200, sample: async () => ({ url: `${w}/inbox/conversations/${(await sharedConversation()).conv}` }) },
     'PATCH /api/workspaces/:wid/inbox/conversations/:id': { allowed: INBOX_AGENTS, ok: 200, sample: async () => ({ url: `${w}/inbox/conversations/${(await sharedConversation()).conv}`, body: { priority: 'high' } }) },
     'POST /api/workspaces/:wid/inbox/conversations/bulk': { allowed: INBOX_AGENTS, ok: 200, sample: async () => ({ url: `${w}/inbox/conversations/bulk`, body: { ids: [(await sharedConversation()).conv], change: { priority: 'low' } } }) },
