@@ -65,8 +65,8 @@ describe('inbox report', () => {
     channelB = b.id;
 
     /** One inbound message starting (or joining, with `root`) a conversation; returns its ids. */
-    const inbound = async (ch: typeof a, at: string, over: Parameters<typeof interaction>[0] & { root?: string } = {}) => {
-      const root = over.root ?? `post-${randomUUID()}`;
+    const inbound = async (ch: typeof a, at: string, over: Parameters<typeof interaction>[0] = {}) => {
+      const root = over.root === undefined ? `post-${randomUUID()}` : over.root;
       const res = await ingestInteractions(t.deps, ch, [interaction({ createdAt: new Date(at), root, inReplyTo: root, author: { remoteId: `a-${randomUUID()}`, handle: 'x.example', displayName: null, avatarUrl: null }, ...over })], { afterIngest: false, classify: false });
       return { conv: res.conversationIds[0]!, msg: res.messageIds[0]!, root };
     };
