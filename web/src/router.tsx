@@ -21,6 +21,7 @@ import { CharterSettings } from './routes/publishing/CharterSettings.tsx';
 import { PlanSettings } from './routes/publishing/PlanSettings.tsx';
 import { ApprovalFlowSettings } from './routes/publishing/ApprovalFlowSettings.tsx';
 import { InboxPage } from './routes/inbox/InboxPage.tsx';
+import { InboxReportPage } from './routes/inbox/ReportPage.tsx';
 import { ContactProfilePage } from './routes/contacts/ContactProfilePage.tsx';
 import { ContactsPage } from './routes/contacts/ContactsPage.tsx';
 import { GuardSettingsPage, SlaSettings } from './routes/inbox/InboxSettings.tsx';
@@ -152,6 +153,8 @@ const inboxRoute = createRoute({
   validateSearch: (search: Record<string, unknown>): { c?: string } => (typeof search.c === 'string' ? { c: search.c } : {}),
   component: InboxPage,
 });
+// Inbox → Report (response times and volumes); the top-level Analytics page is a separate capability.
+const inboxReportRoute = createRoute({ getParentRoute: () => shellRoute, path: 'inbox/report', component: InboxReportPage });
 const contactsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts', component: ContactsPage });
 const contactRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts/$cid', component: ContactProfilePage });
 const listeningRoute = createRoute({ getParentRoute: () => shellRoute, path: 'listening', component: ListeningPage });
@@ -219,6 +222,7 @@ const routeTree = rootRoute.addChildren([
     mediaRoute,
     importRoute,
     inboxRoute,
+    inboxReportRoute,
     contactsRoute,
     contactRoute,
     listeningRoute,

@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { keys } from '../../api/queries.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { useChannels } from '../settings/channels/channels-api.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
 import { BulkBar } from './BulkBar.tsx';
@@ -176,9 +177,14 @@ export function InboxPage() {
         <Title order={1} size="h2">
           {t('nav.inbox')}
         </Title>
-        <Button variant="subtle" size="xs" onClick={() => setHelp(true)} aria-keyshortcuts="?">
-          {t('inbox.shortcuts.open')}
-        </Button>
+        <Group gap="xs" wrap="nowrap">
+          <RouterAnchor to="/w/$wid/inbox/report" params={{ wid }} size="sm">
+            {t('inboxReport.open')}
+          </RouterAnchor>
+          <Button variant="subtle" size="xs" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+            {t('inbox.shortcuts.open')}
+          </Button>
+        </Group>
       </Group>
       <Box style={{ display: 'flex', gap: 'var(--mantine-spacing-md)', flex: 1, minHeight: 0 }}>
         <ScrollArea w={230} style={{ flex: 'none' }} type="auto" offsetScrollbars>

@@ -6,6 +6,7 @@ import { conversationsApi } from './conversations.ts';
 import { moderationApi } from './moderation.ts';
 import { relayApi } from './relay.ts';
 import { repliesApi } from './replies.ts';
+import { reportApi } from './report.ts';
 import { slaApi } from './sla.ts';
 
 export * from './collaboration.ts';
@@ -16,6 +17,7 @@ export * from './moderation.ts';
 export * from './permissions.ts';
 export * from './relay.ts';
 export * from './replies.ts';
+export * from './report.ts';
 export * from './sla.ts';
 
 /** Every call of the inbox, contacts, moderation and relay screens. */
@@ -27,4 +29,5 @@ export const inboxApi = {
   ...relayApi,
   ...slaApi,
   ...contactsApi,
+  ...reportApi,
 };
