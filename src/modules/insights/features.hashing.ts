@@ -84,6 +84,30 @@ function ensure(n: number): void {
   scratchSource = new Int32Array(size);
 }
 
+/** Token t's lexicon score, halved and flipped after a negator among the 3 tokens before; undefined if not in the lexicon. */
+function lexiconScore(lex: Map<string, number>, tokens: string[], t: number): number | undefined {
+  const score = lex.get(tokens[t] as string);
+  if (score === undefined) return undefined;
+  for (let b = Math.max(0, t - 3); b < t; b++) if (NEGATORS.has(tokens[b] as string)) return -score * 0.5;
+  return score;
+}
+
+/**
+ * Appends the lexicon evidence at `n` and returns the new length. It is added after normalisation so
+ * its strength does not shrink with text length: summed positive and negative scores, squashed, as
+ * dense features (plus one when both are present). `src` (explaining) names the first lexicon token.
+ */
+function addLexiconFeatures(idx: Int32Array, val: Float32Array, src: Int32Array | null, n: number, mask: number, lw: number, lexPos: number, lexNeg: number, lexSrc: number): number {
+  for (const [code, v] of [[1, lexPos], [2, lexNeg], [3, lexPos > 0 && lexNeg > 0 ? 1 : 0]] as const) {
+    if (v === 0) continue;
+    idx[n] = finalize(Math.imul(SEED_LEX ^ code, FNV_PRIME)) & mask;
+    val[n] = lw * Math.tanh(v / 4);
+    if (src) src[n] = lexSrc;
+    n++;
+  }
+  return n;
+}
+
 /**
  * Features of a raw text. Values: 1 per word feature, `charWeight` per char n-gram, the whole
  * vector scaled to unit L2 norm so long and short texts live on one scale.
@@ -199,14 +223,9 @@ function featuresOfAnalysis(a: Analysis, cfg: FeatureConfig, opts: { reuse?: boo
       sq += 1;
     }
     if (lex !== undefined) {
-      const score = lex.get(tokens[t] as string);
-      if (score !== undefined) {
-        let negated = false;
-        for (let b = Math.max(0, t - 3); b < t; b++) if (NEGATORS.has(tokens[b] as string)) negated = true;
-        const signed = negated ? -score * 0.5 : score;
-        if (signed > 0) lexPos += signed;
-        else lexNeg -= signed;
-      }
+      const signed = lexiconScore(lex, tokens, t);
+      if (signed !== undefined && signed > 0) lexPos += signed;
+      else if (signed !== undefined) lexNeg -= signed;
     }
     if (nChar > 0) {
       for (let c = charStart[t] as number, end = charStart[t + 1] as number; c < end; c++) {
@@ -220,13 +239,7 @@ function featuresOfAnalysis(a: Analysis, cfg: FeatureConfig, opts: { reuse?: boo
   }
   const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
   for (let i = 0; i < n; i++) val[i] = (val[i] as number) * inv;
-  if (lex !== undefined) {
-    for (const [code, v] of [[1, lexPos], [2, lexNeg], [3, lexPos > 0 && lexNeg > 0 ? 1 : 0]] as const) {
-      if (v === 0) continue;
-      idx[n] = finalize(Math.imul(SEED_LEX ^ code, FNV_PRIME)) & mask;
-      val[n++] = lw * Math.tanh(v / 4);
-    }
-  }
+  if (lex !== undefined) n = addLexiconFeatures(idx, val, null, n, mask, lw, lexPos, lexNeg, 0);
   if (opts.reuse) return { index: idx, value: val, length: n };
   return { index: idx.slice(0, n), value: val.slice(0, n), length: n };
 }
@@ -272,11 +285,8 @@ export function featuresOfTokens(
       sq += 1;
     }
     if (lex !== undefined) {
-      const score = lex.get(tok);
-      if (score !== undefined) {
-        let negated = false;
-        for (let b = Math.max(0, t - 3); b < t; b++) if (NEGATORS.has(tokens[b] as string)) negated = true;
-        const signed = negated ? -score * 0.5 : score;
+      const signed = lexiconScore(lex, tokens, t);
+      if (signed !== undefined) {
         if (signed > 0) lexPos += signed;
         else lexNeg -= signed;
         lexTokens.push(t);
@@ -305,18 +315,7 @@ export function featuresOfTokens(
   }
   const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
   for (let i = 0; i < n; i++) val[i] = (val[i] as number) * inv;
-  if (lex !== undefined) {
-    // Lexicon evidence is added after normalisation so its strength does not shrink with text length:
-    // summed positive and negative scores, squashed, as two dense features.
-    const lexSrc = lexTokens.length > 0 ? (lexTokens[0] as number) : -1_000_000;
-    for (const [code, v] of [[1, lexPos], [2, lexNeg], [3, lexPos > 0 && lexNeg > 0 ? 1 : 0]] as const) {
-      if (v === 0) continue;
-      idx[n] = finalize(Math.imul(SEED_LEX ^ code, FNV_PRIME)) & mask;
-      val[n] = lw * Math.tanh(v / 4);
-      src[n] = lexSrc;
-      n++;
-    }
-  }
+  if (lex !== undefined) n = addLexiconFeatures(idx, val, src, n, mask, lw, lexPos, lexNeg, lexTokens.length > 0 ? (lexTokens[0] as number) : -1_000_000);
   if (opts.reuse && !opts.explain) return { index: idx, value: val, length: n };
   const out: SparseVector = { index: idx.slice(0, n), value: val.slice(0, n), length: n };
   if (opts.explain) {
