@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -165,6 +165,19 @@ export async function ownerWithWorkspace(
   const created = await context.request.post('/api/workspaces', { data: { name: workspace, timezone: 'Europe/Paris', language: 'en' } });
   if (created.status() !== 201) throw new Error(`workspace refused: ${created.status()} ${await created.text()}`);
   return ((await created.json()) as { workspace: { id: string } }).workspace.id;
+}
+
+/**
+ * Connects a Mastodon channel as a user does: Settings → Channels → Connect Mastodon, the instance's
+ * address, OAuth against the instance (a contract fake authorises at once), back on the channels page.
+ * channels.test.ts tests that flow step by step; other tests use this.
+ */
+export async function connectMastodonInUi(page: Page, wid: string, instanceUrl: string): Promise<void> {
+  await page.goto(`/w/${wid}/settings/channels`);
+  await page.getByRole('button', { name: 'Connect Mastodon' }).click();
+  await page.getByRole('textbox', { name: 'Instance address' }).fill(instanceUrl);
+  await page.getByRole('button', { name: 'Continue to the instance' }).click();
+  await page.waitForURL(/\/settings\/channels\?connected=/);
 }
 
 /** Debian's chromium, headless, without background traffic. */

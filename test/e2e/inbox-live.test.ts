@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
 import { FakeMastodonStreaming } from '../../src/connectors/mastodon/fake-mastodon.stream.ts';
-import { launchBrowser, ownerWithWorkspace, startApp } from './app.ts';
+import { connectMastodonInUi, launchBrowser, ownerWithWorkspace, startApp } from './app.ts';
 import type { RunningApp } from './app.ts';
 
 describe('inbox live (Mastodon streaming on the contract fake)', { timeout: 300_000 }, () => {
@@ -29,11 +29,7 @@ describe('inbox live (Mastodon streaming on the contract fake)', { timeout: 300_
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     const wid = await ownerWithWorkspace(context, 'Atelier Lumière');
-    await page.goto(`/w/${wid}/settings/channels`);
-    await page.getByRole('button', { name: 'Connect Mastodon' }).click();
-    await page.getByRole('textbox', { name: 'Instance address' }).fill(fake.url);
-    await page.getByRole('button', { name: 'Continue to the instance' }).click();
-    await page.waitForURL(/\/settings\/channels\?connected=/);
+    await connectMastodonInUi(page, wid, fake.url);
   });
 
   after(async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
-import { launchBrowser, ownerWithWorkspace, startApp } from './app.ts';
+import { connectMastodonInUi, launchBrowser, ownerWithWorkspace, startApp } from './app.ts';
 import type { RunningApp } from './app.ts';
 
 async function postOnFake(fake: FakeMastodon, token: string, status: string, inReplyToId?: string): Promise<string> {
@@ -61,11 +61,7 @@ describe('inbox report in the browser', { timeout: 300_000 }, () => {
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     wid = await ownerWithWorkspace(context, 'Atelier Lumière');
-    await page.goto(`/w/${wid}/settings/channels`);
-    await page.getByRole('button', { name: 'Connect Mastodon' }).click();
-    await page.getByRole('textbox', { name: 'Instance address' }).fill(fake.url);
-    await page.getByRole('button', { name: 'Continue to the instance' }).click();
-    await page.waitForURL(/\/settings\/channels\?connected=/);
+    await connectMastodonInUi(page, wid, fake.url);
 
     // "Check now" instead of waiting for the minute tick, then answer one conversation.
     const channels = (await (await context.request.get(`/api/workspaces/${wid}/channels`)).json()) as { channels: { id: string }[] };

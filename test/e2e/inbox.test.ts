@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeMastodon } from '../../src/connectors/mastodon/fake-mastodon.ts';
-import { launchBrowser, startApp } from './app.ts';
+import { connectMastodonInUi, launchBrowser, startApp } from './app.ts';
 import type { RunningApp } from './app.ts';
 
 /** Set SCREENSHOT_DIR to keep pictures of the pages (for a look, not an assertion). */
@@ -87,12 +87,8 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
     const created = await context.request.post('/api/workspaces', { data: { name: 'Atelier Lumière', timezone: 'Europe/Paris', language: 'en' } });
     assert.equal(created.status(), 201, await created.text());
     wid = ((await created.json()) as { workspace: { id: string } }).workspace.id;
-    // Connect the channel through the UI (OAuth against the fake), as channels.test.ts does.
-    await page.goto(`/w/${wid}/settings/channels`);
-    await page.getByRole('button', { name: 'Connect Mastodon' }).click();
-    await page.getByRole('textbox', { name: 'Instance address' }).fill(fake.url);
-    await page.getByRole('button', { name: 'Continue to the instance' }).click();
-    await page.waitForURL(/\/settings\/channels\?connected=/);
+    // Connect the channel through the UI (OAuth against the fake).
+    await connectMastodonInUi(page, wid, fake.url);
   });
 
   after(async () => {
