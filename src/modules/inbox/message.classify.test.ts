@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { loadInsights } from '../insights/index.ts';
-import { classifyText, classifyTexts, classifyWorkers, setClassifyWorkers } from './message.classify.ts';
+import { classifyStats, classifyText, classifyTexts, classifyWorkers, setClassifyWorkers } from './message.classify.ts';
 
 /** Ingest classification: the worker pool answers what the calling thread would, in the page's order. */
 describe('message classification for ingest', () => {
@@ -16,7 +16,10 @@ describe('message classification for ingest', () => {
     await loadInsights();
     const inline = page.map(classifyText);
     setClassifyWorkers(2);
+    const before = classifyStats();
     const pooled = await classifyTexts(page);
+    // The worker threads answered (a failing pool would fall back to this thread and still match).
+    assert.deepEqual(classifyStats(), { pooled: before.pooled + 1, fallbacks: before.fallbacks });
     assert.deepEqual(pooled, inline);
     assert.equal(pooled[0]!.language, 'en');
     assert.equal(pooled[1]!.language, 'fr');

@@ -117,6 +117,14 @@ function onWorker(texts: string[]): Promise<Classification[]> {
   });
 }
 
+/** Pages answered by the worker threads, and pages that fell back to the calling thread after a worker failed. */
+const stats = { pooled: 0, fallbacks: 0 };
+
+/** How pages were classified since the process started (tests read it; a rising `fallbacks` means the pool is failing). */
+export function classifyStats(): Readonly<typeof stats> {
+  return { ...stats };
+}
+
 /**
  * Classifies a page of texts: each distinct text once; large pages split across the worker threads
  * (falling back to the calling thread if a worker fails). Results are in the order of `texts`.
@@ -130,7 +138,9 @@ export async function classifyTexts(texts: string[]): Promise<Classification[]> 
     for (let i = 0; i < distinct.length; i += chunk) parts.push(distinct.slice(i, i + chunk));
     try {
       results = (await Promise.all(parts.map(onWorker))).flat();
+      stats.pooled++;
     } catch {
+      stats.fallbacks++;
       await loadInsights();
       results = distinct.map(classifyText);
     }
