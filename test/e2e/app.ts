@@ -91,6 +91,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('PASSERELLE_') && key !== 'PORT' && key !== 'DATABASE_URL') env[key] = value;
   }
+  // No test reaches the public Bluesky Jetstream (the machine may be offline; local PDSes do not federate).
+  env.PASSERELLE_BLUESKY_JETSTREAM_URL = 'off';
   Object.assign(env, options.env);
   env.PORT = String(port);
   env.PASSERELLE_DATA_DIR = dataDir;

@@ -23,7 +23,7 @@ describe('inbox live (Mastodon streaming on the contract fake)', { timeout: 300_
     streaming = await new FakeMastodonStreaming(fake).start();
     brand = fake.createAccount('brand', 'La Marque');
     fake.authorizingAccountId = brand.account.id;
-    app = await startApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1', PASSERELLE_BLUESKY_JETSTREAM_URL: 'off' }, publicUrl: true });
+    app = await startApp({ env: { PASSERELLE_ALLOW_PRIVATE_NETWORK: '1' }, publicUrl: true });
     browser = await launchBrowser();
     const context = await browser.newContext({ baseURL: app.url, locale: 'en-GB', timezoneId: 'Europe/Paris', viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(15_000);

@@ -58,6 +58,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; work?: 
     PASSERELLE_DATA_DIR: path.join(os.tmpdir(), `passerelle-test-${randomBytes(4).toString('hex')}`),
     PASSERELLE_PUBLIC_URL: 'http://passerelle.test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PASSERELLE_BLUESKY_JETSTREAM_URL: 'off', // never the public Jetstream from a test
     ...opts.env,
   });
   const logs: string[] = [];
