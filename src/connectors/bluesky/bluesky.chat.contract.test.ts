@@ -83,6 +83,23 @@ describe('Bluesky DMs: reading (contract, local chat server)', () => {
     assert.deepEqual(c.notices, {});
   });
 
+  test('an account with no conversation yet: DMs of a conversation begun after the first poll are read', async () => {
+    n += 1;
+    const brand = fake.createAccount(`brand${n}.test`, `Brand ${n}`);
+    const fan = fake.createAccount(`fan${n}.test`, `Fanny ${n}`);
+    const c = ctx(brand);
+    const first = await connector.fetchInteractions(c, null);
+    assert.deepEqual(first.items, []);
+    const convo = fake.createConvo(brand, fan);
+    const m1 = fake.send(fan, convo, 'Première question : vous êtes ouverts dimanche ?');
+    const page = await connector.fetchInteractions(c, first.cursor);
+    assert.deepEqual(page.items.map((i) => i.remoteId), [dmRemoteId(convo, m1.id)]);
+    // From then on the log has a head: the next message comes from the log, once.
+    const m2 = fake.send(fan, convo, 'Et le samedi ?');
+    const next = await connector.fetchInteractions(c, page.cursor);
+    assert.deepEqual(next.items.map((i) => i.remoteId), [dmRemoteId(convo, m2.id)]);
+  });
+
   test('senders missing from the log event come from the conversation\'s members; deleted messages are not read', async () => {
     const { brand, fan, convo } = scenario();
     const c = ctx(brand);

@@ -248,7 +248,9 @@ export async function fetchDms(x: BlueskyXrpc, cursor: ChatCursor | null, opts: 
   const profiles = new Profiles(x);
   let rev: string;
   let fill: ChatCursor['fill'];
-  if (cursor === null) {
+  // An empty log has no head to resume from ('' as the rev): until the account's first conversation,
+  // every read starts over like the first one, so a conversation begun later is backfilled.
+  if (cursor === null || (cursor.rev === '' && cursor.fill === undefined)) {
     // The head first, then the backfill: whatever arrives meanwhile is after the head, so in the log.
     const head = await chatRead(x, 'chat.bsky.convo.getLog', { what: 'read the direct messages log' });
     const body = head.json<{ cursor?: string; logs: LogEntry[] }>();
