@@ -150,12 +150,15 @@ describe('contract: Mastodon streaming (user/notification over SSE)', () => {
     await until('the mention after the reconnect', () => r.items.some((i) => i.remoteId === mention.id));
   });
 
-  test('a silent connection (no heartbeat for idleMs) is dropped and reopened', async () => {
+  test('a silent connection (no heartbeat for idleMs) is dropped and reopened, without reading the instance again', async () => {
     streaming.heartbeatMs = 60_000;
+    const reads = () => fake.requests.filter((q) => q.path === '/api/v2/instance').length;
+    const before = reads();
     const r = recorder();
     start(r.sink, creds, { stream: { ...FAST, idleMs: 150 } });
     await until('a reconnect after silence', () => r.opens >= 2);
     assert.match(r.drops[0]!.message, /No heartbeat/);
+    assert.equal(reads() - before, 1, 'the streaming address is read once, not on every reconnect (each read spends the account\'s budget)');
   });
 
   test('a revoked token ends the stream with AuthExpired (at connect, and when reconnecting)', async () => {

@@ -37,7 +37,7 @@ interface InstanceUrls {
  * The base URL of the instance's streaming server: `configuration.urls.streaming` with `wss:`/`ws:`
  * read as `https:`/`http:` (SSE is plain HTTP), else the instance itself.
  */
-export async function streamingBase(ctx: ConnectorContext<MastodonCredentials>): Promise<string> {
+async function streamingBase(ctx: ConnectorContext<MastodonCredentials>): Promise<string> {
   const api = new MastodonApi(ctx, ctx.credentials.instanceUrl, ctx.credentials.accessToken);
   const res = await api.call({ method: 'GET', path: '/api/v2/instance', what: 'read the streaming address' });
   const streaming = res.json<InstanceUrls>().configuration?.urls?.streaming;
@@ -69,9 +69,23 @@ export async function streamMastodon(
   const { instanceUrl, accessToken, accountId } = ctx.credentials;
   const host = new URL(instanceUrl).host;
 
+  // The streaming address is read once, and again after a connect that failed before the stream
+  // opened (an instance may move its streaming server): not on every reconnect after a clean drop,
+  // since each read spends the account's request budget.
+  let base: string | null = null;
+  let opened = false;
   const connectOnce = async (outer: AbortSignal): Promise<void> => {
-    // Read again on every connect: an instance may move its streaming server.
-    const base = await streamingBase(ctx);
+    base ??= await streamingBase(ctx);
+    opened = false;
+    try {
+      await connect(outer, base);
+    } catch (err) {
+      if (!opened) base = null;
+      throw err;
+    }
+  };
+
+  const connect = async (outer: AbortSignal, base: string): Promise<void> => {
     const url = new URL('/api/v1/streaming/user/notification', base);
     const local = new AbortController();
     const linked = AbortSignal.any([outer, local.signal]);
@@ -97,6 +111,7 @@ export async function streamMastodon(
       await res.body?.cancel();
       throw new Transient(`${url.host} answered ${res.status} to the stream request`, { network: 'mastodon' });
     }
+    opened = true;
     sink.onOpen();
     ctx.log.info({ network: 'mastodon', host: url.host }, 'stream open');
 
