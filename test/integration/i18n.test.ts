@@ -39,3 +39,11 @@ test('every API error code has a message in English and French', async () => {
     assert.deepEqual(missing, [], `${lang}.json errors.* is missing these codes`);
   }
 });
+
+test('every API error code is documented in docs/errors.md, with its status', async () => {
+  const { STATUS } = await import('../../src/platform/errors.ts');
+  const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
+  const rows = doc.split('\n').filter((l) => l.startsWith('| `'));
+  const undocumented = Object.entries(STATUS).filter(([code, status]) => !rows.some((r) => r.includes(`\`${code}\``) && r.includes(`| ${status} |`)));
+  assert.deepEqual(undocumented, [], 'docs/errors.md lacks these codes (or gives another status)');
+});

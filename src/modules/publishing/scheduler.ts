@@ -13,8 +13,9 @@ export { DEFAULT_OPTIONS, type SchedulerOptions } from './scheduler.core.ts';
  * The exactly-once scheduler (DESIGN "Publishing must be exactly-once"). Any number of these run, one
  * per worker process, against one PostgreSQL:
  *
- * - claim: one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` moves due variants of
- *   channels that are not rate-limited from `scheduled` to `publishing`, owned by this worker;
+ * - claim: one `WITH picked AS MATERIALIZED (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) UPDATE … RETURNING`
+ *   (scheduler.claim.ts) moves due variants of channels that are not rate-limited, and that no other
+ *   worker is publishing to, from `scheduled` to `publishing`, owned by this worker;
  * - publish: each part's remote id is saved the moment the connector reports it (`onPart`); the last
  *   part's save is also the move to `published` (one statement);
  * - errors: `RateLimited` → back to `scheduled` with `not_before`, and the channel's
