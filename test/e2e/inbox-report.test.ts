@@ -136,4 +136,12 @@ describe('inbox report in the browser', { timeout: 300_000 }, () => {
     const total = lines.slice(1).reduce((n, line) => n + Number(line.split(',')[1]), 0);
     assert.equal(total, 2);
   });
+
+  test('a notification\'s link to a conversation (/w/:wid/inbox/:id) opens it in the inbox', async () => {
+    const list = (await (await context.request.get(`/api/workspaces/${wid}/inbox/conversations?status=open,pending,snoozed,closed`)).json()) as { conversations: { id: string }[] };
+    const id = list.conversations[0]!.id;
+    await page.goto(`/w/${wid}/inbox/${id}`);
+    await page.waitForURL(new RegExp(`/w/${wid}/inbox\\?c=${id}$`));
+    await page.getByRole('button', { name: 'Close (e)' }).waitFor();
+  });
 });

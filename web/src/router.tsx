@@ -149,12 +149,21 @@ const importRoute = createRoute({ getParentRoute: () => shellRoute, path: 'impor
 const inboxRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: 'inbox',
-  // `c`: the open conversation (links from contacts, the moderation log, notifications).
+  // `c`: the open conversation (links from contacts and the moderation log; notifications link to inbox/$id).
   validateSearch: (search: Record<string, unknown>): { c?: string } => (typeof search.c === 'string' ? { c: search.c } : {}),
   component: InboxPage,
 });
 // Inbox → Report (response times and volumes); the top-level Analytics page is a separate capability.
 const inboxReportRoute = createRoute({ getParentRoute: () => shellRoute, path: 'inbox/report', component: InboxReportPage });
+// `/w/:wid/inbox/:id`, the link the server writes in notifications and relay items: the inbox with that
+// conversation open (`inbox/report` is static, so it is matched first).
+const inboxConversationRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: 'inbox/$id',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/w/$wid/inbox', params: { wid: params.wid }, search: { c: params.id } });
+  },
+});
 const contactsRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts', component: ContactsPage });
 const contactRoute = createRoute({ getParentRoute: () => shellRoute, path: 'contacts/$cid', component: ContactProfilePage });
 const listeningRoute = createRoute({ getParentRoute: () => shellRoute, path: 'listening', component: ListeningPage });
@@ -223,6 +232,7 @@ const routeTree = rootRoute.addChildren([
     importRoute,
     inboxRoute,
     inboxReportRoute,
+    inboxConversationRoute,
     contactsRoute,
     contactRoute,
     listeningRoute,

@@ -56,5 +56,6 @@ export const reportApi = {
   reportCsvUrl: (wid: string, p: ReportParams) => `${inbox(wid)}/report${query(p, 'csv')}`,
 };
 
-/** Query key under the inbox's, so inbox events refresh an open report too. */
-export const reportKey = (wid: string, p: ReportParams) => ['workspace', wid, 'inbox', 'report', p] as const;
+// Query key outside the inbox's prefix on purpose: inbox events (every ingested page, note, tag…) refresh the
+// inbox, not this report, which reads whole days and costs a full scan of its range.
+export const reportKey = (wid: string, p: ReportParams) => ['workspace', wid, 'inbox-report', p] as const;
