@@ -217,6 +217,30 @@ describe('settings pages in the browser', { timeout: 150_000 }, () => {
     assert.deepEqual((await stored<Routes>('/relay/routes')).routes, []);
   });
 
+  test('Contacts: the CRM webhook is set (secret shown once), offered on a contact, then removed', async () => {
+    await page.goto(`/w/${wid}/contacts`);
+    const card = page.getByRole('region', { name: 'CRM webhook' });
+    const hook = 'https://crm.example.com/hooks/passerelle';
+    await card.getByRole('textbox', { name: 'Webhook address' }).fill(hook);
+    await card.getByRole('button', { name: 'Save' }).click();
+    const secret = await page.getByTestId('crm-secret').inputValue();
+    assert.ok(secret.length >= 16, `a secret is shown: ${secret}`);
+    type Guard = { crmWebhookUrl: string | null };
+    assert.equal((await stored<Guard>('/inbox/guard')).crmWebhookUrl, hook);
+    assert.ok(!JSON.stringify(await stored<Guard>('/inbox/guard')).includes(secret), 'the secret is not readable afterwards');
+
+    await page.getByRole('table').getByRole('link').first().click();
+    await page.getByRole('button', { name: 'Send to the CRM' }).waitFor();
+
+    await page.goto(`/w/${wid}/contacts`);
+    await card.getByRole('button', { name: 'Remove' }).click();
+    await card.getByRole('button', { name: 'Remove' }).waitFor({ state: 'detached' });
+    assert.equal((await stored<Guard>('/inbox/guard')).crmWebhookUrl, null);
+    await page.getByRole('table').getByRole('link').first().click();
+    await page.getByText('No CRM webhook is set: a manager sets one on the Contacts page.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Send to the CRM' }).count(), 0);
+  });
+
   test('Profile and security: the new password typed twice differently is refused, then changed', async () => {
     await page.goto(`/w/${wid}/settings/profile`);
     const next = 'une autre phrase de passe';

@@ -85,6 +85,9 @@ function Profile({ wid, data }: { wid: string; data: ContactProfile }) {
       void navigate({ to: '/w/$wid/contacts/$cid', params: { wid, cid: created.id } });
     },
   });
+  // "Send to the CRM" only once a manager has set the webhook (Contacts page).
+  const crmSettings = useQuery({ queryKey: inboxKeys.guard(wid), queryFn: () => inboxApi.guard(wid), enabled: editable });
+  const crmSet = Boolean(crmSettings.data?.crmWebhookUrl);
   const crm = useMutation({
     mutationFn: () => inboxApi.sendToCrm(wid, c.id),
     onSuccess: (answer) =>
@@ -108,10 +111,15 @@ function Profile({ wid, data }: { wid: string; data: ContactProfile }) {
             @{c.handle} · {t('inbox.contacts.followersCount', { count: c.followers ?? 0 })} · {t('inbox.contacts.since', { when: dates.date(c.firstSeenAt) })}
           </Text>
         </div>
-        {editable ? (
+        {editable && crmSet ? (
           <Button variant="light" onClick={() => crm.mutate()} loading={crm.isPending}>
             {t('inbox.contacts.sendToCrm')}
           </Button>
+        ) : null}
+        {editable && crmSettings.data && !crmSet ? (
+          <Text size="sm" c="dimmed" maw={280}>
+            {t('inbox.contacts.crmNotSet')}
+          </Text>
         ) : null}
       </Group>
       <ErrorAlert error={crm.error} />

@@ -7,8 +7,9 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { RouterAnchor } from '../../components/RouterLinks.tsx';
 import { LEAD_STATUSES, can, inboxApi, inboxKeys } from '../inbox/api/index.ts';
 import { useCurrentWorkspace, useWorkspaceDates } from '../shell/workspace-context.ts';
+import { CrmWebhookCard } from './CrmWebhookCard.tsx';
 
-/** Contacts: one person across networks; search by handle or name, tag and lead status; CSV export for managers. */
+/** Contacts: one person across networks; search by handle or name, tag and lead status; CSV export and the CRM webhook for managers. */
 export function ContactsPage() {
   const { t } = useTranslation();
   const { wid } = useParams({ from: '/w/$wid/contacts' });
@@ -87,6 +88,7 @@ export function ContactsPage() {
           {t('inbox.list.loadMore')}
         </Button>
       ) : null}
+      {can(role, 'inbox.manage') ? <CrmWebhookCard wid={wid} /> : null}
     </Stack>
   );
 }
