@@ -50,7 +50,7 @@ export function SlaSettings() {
         title={t('inbox.slaSettings.policies')}
         action={editable ? <NewButton label={t('inbox.slaSettings.newPolicy')} onClick={() => setEditing('new')} /> : null}
         intro={t('inbox.slaSettings.intro')}
-        error={policies.error}
+        error={policies.error ?? remove.error}
         empty={!!policies.data && policies.data.policies.length === 0}
         emptyText={t('inbox.slaSettings.none')}
         editor={

@@ -47,7 +47,7 @@ export function RelaySettings() {
             </Alert>
           ) : null
         }
-        error={routes.error}
+        error={routes.error ?? remove.error}
         empty={!!routes.data && routes.data.routes.length === 0}
         emptyText={t('inbox.relaySettings.none')}
         editor={

@@ -31,7 +31,7 @@ export function SavedRepliesSettings() {
           {t('inbox.savedReplies.intro')} {VARIABLES.map((v) => <Code key={v} mr={4}>{`{{${v}}}`}</Code>)}
         </>
       }
-      error={saved.error}
+      error={saved.error ?? remove.error}
       empty={!!saved.data && list.length === 0}
       emptyText={t('inbox.savedReplies.none')}
       editor={editing ? <SavedReplyForm wid={wid} reply={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}

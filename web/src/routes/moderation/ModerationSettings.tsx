@@ -32,7 +32,7 @@ export function ModerationSettings() {
         title={t('inbox.moderation.rules')}
         action={editing === null ? <NewButton label={t('inbox.moderation.newRule')} onClick={() => setEditing('new')} /> : null}
         intro={t('inbox.moderation.intro')}
-        error={rules.error ?? toggle.error}
+        error={rules.error ?? toggle.error ?? remove.error}
         empty={!!rules.data && rules.data.rules.length === 0 && editing === null}
         emptyText={t('inbox.moderation.none')}
         editor={editing ? <RuleEditor key={editing === 'new' ? 'new' : editing.id} wid={wid} rule={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}

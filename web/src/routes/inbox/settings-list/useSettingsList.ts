@@ -23,7 +23,8 @@ export function useInvalidatingMutation<TVariables, TAnswer>(
 
 /**
  * State of a settings list: which item the editor shows (`'new'`, an item, or none) and the delete
- * mutation, which refreshes the list.
+ * mutation, which refreshes the list. Pages show `remove.error` with the list's own error (the card's
+ * `error`): a refused delete must not be silent.
  */
 export function useSettingsList<T>({ remove, queryKey }: { remove: (id: string) => Promise<unknown>; queryKey: QueryKey }) {
   const [editing, setEditing] = useState<T | 'new' | null>(null);
