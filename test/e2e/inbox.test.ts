@@ -222,6 +222,25 @@ describe('inbox in the browser (Mastodon contract fake)', { timeout: 600_000 }, 
     assert.equal(await page.getByTestId('message').filter({ hasText: 'vous êtes des idiots' }).getAttribute('data-hidden'), 'false');
   });
 
+  test('switching a saved rule back on from the list shows its dry run first; switching off is immediate', async () => {
+    await page.goto(`/w/${wid}/settings/moderation`);
+    const rule = page.getByRole('article', { name: 'Rule Insults' });
+    await rule.getByRole('switch', { name: 'Switch the rule Insults' }).click({ force: true });
+    await rule.getByText('Off', { exact: true }).waitFor();
+    await rule.getByRole('switch', { name: 'Switch the rule Insults' }).click({ force: true });
+    const dialog = page.getByRole('dialog', { name: 'Switch on “Insults”?' });
+    await dialog.getByTestId('dry-run-summary').getByText(/1 of \d+ messages since/).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('.mantine-Modal-overlay').waitFor({ state: 'detached' }); // its fade would take the next click
+    await rule.getByText('Off', { exact: true }).waitFor();
+    await rule.getByRole('switch', { name: 'Switch the rule Insults' }).click({ force: true });
+    await dialog.getByRole('button', { name: 'Switch on' }).click();
+    await rule.getByText('On', { exact: true }).waitFor();
+    const rules = (await (await page.request.get(`/api/workspaces/${wid}/moderation/rules`)).json()) as { rules: { name: string; enabled: boolean }[] };
+    assert.equal(rules.rules.find((r) => r.name === 'Insults')?.enabled, true);
+  });
+
   test('an analyst sees the conversations but has no reply box; the inbox in French', async () => {
     const invited = await context.request.post(`/api/workspaces/${wid}/invitations`, { data: { email: 'paul@example.com', role: 'analyst' } });
     assert.equal(invited.status(), 201, await invited.text());

@@ -1,13 +1,16 @@
-import { Group, Paper, Stack, Switch, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Button, Group, Modal, Paper, Stack, Switch, Text } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { inboxApi, inboxKeys } from '../inbox/api/index.ts';
 import type { Rule } from '../inbox/api/index.ts';
 import { EditDeleteButtons, NewButton, SettingsListCard } from '../inbox/settings-list/SettingsList.tsx';
 import { useInvalidatingMutation, useSettingsList } from '../inbox/settings-list/useSettingsList.ts';
 import { ActionLog } from './ActionLog.tsx';
 import { AuthorLists } from './AuthorLists.tsx';
+import { DryRunResults } from './DryRunResults.tsx';
 import { RuleEditor } from './RuleEditor.tsx';
 
 /*
@@ -26,6 +29,15 @@ export function ModerationSettings() {
       inboxApi.saveRule(wid, rule.id, { name: rule.name, match: rule.match, conditions: rule.conditions, actions: rule.actions, enabled: !rule.enabled }),
     inboxKeys.rules(wid),
   );
+  // Switching a saved rule on goes through its dry run first, as in the editor: what it would have
+  // done on the last 30 days, then a confirmation. Switching off is immediate.
+  const [switchingOn, setSwitchingOn] = useState<Rule | null>(null);
+  const dryRun = useMutation({ mutationFn: (rule: Rule) => inboxApi.dryRun(wid, { match: rule.match, conditions: rule.conditions, actions: rule.actions }) });
+  const askToSwitch = (rule: Rule) => {
+    if (rule.enabled) return toggle.mutate(rule);
+    setSwitchingOn(rule);
+    dryRun.mutate(rule);
+  };
   return (
     <Stack gap="lg">
       <SettingsListCard
@@ -58,7 +70,7 @@ export function ModerationSettings() {
                   <Switch
                     label={rule.enabled ? t('inbox.moderation.on') : t('inbox.moderation.off')}
                     checked={rule.enabled}
-                    onChange={() => toggle.mutate(rule)}
+                    onChange={() => askToSwitch(rule)}
                     aria-label={t('inbox.moderation.switch', { name: rule.name })}
                   />
                 </EditDeleteButtons>
@@ -67,6 +79,27 @@ export function ModerationSettings() {
           ))}
         </Stack>
       </SettingsListCard>
+      <Modal opened={switchingOn !== null} onClose={() => setSwitchingOn(null)} title={t('inbox.moderation.confirmOnTitle', { name: switchingOn?.name ?? '' })} size="lg">
+        <Stack gap="sm">
+          {dryRun.data ? <DryRunResults wid={wid} run={dryRun.data} stale={false} /> : null}
+          <ErrorAlert error={dryRun.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setSwitchingOn(null)}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              disabled={!dryRun.data || dryRun.isPending}
+              loading={dryRun.isPending}
+              onClick={() => {
+                if (switchingOn) toggle.mutate(switchingOn);
+                setSwitchingOn(null);
+              }}
+            >
+              {t('inbox.moderation.confirmOn')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       <ActionLog wid={wid} />
       <AuthorLists wid={wid} />
     </Stack>
