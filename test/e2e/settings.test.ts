@@ -176,6 +176,27 @@ describe('settings pages in the browser', { timeout: 150_000 }, () => {
     assert.equal(fake.messagesOf(convo).at(-1)?.text, 'Bonjour Fanny, oui, nous livrons partout en France.', 'sent as a DM');
   });
 
+  test('a reply the guard delays (a forbidden phrase) shows once, with one Undo, under the reply box', async () => {
+    const put = await context.request.put(`/api/workspaces/${wid}/inbox/guard`, { data: { mode: 'delay', delaySeconds: 60, collisionSeconds: 0, forbiddenPhrases: ['revenons vers vous'] } });
+    assert.equal(put.status(), 200, await put.text());
+    try {
+      await page.goto(`/w/${wid}/inbox?c=${conversationId}`);
+      const reply = page.getByRole('textbox', { name: 'Your reply' });
+      await reply.fill('Nous vérifions et revenons vers vous.');
+      await reply.press('Control+Enter');
+      await page.getByTestId('guard-delayed').waitFor();
+      // The pending list refreshes from the server meanwhile: it must not list the same reply again.
+      await until('the conversation re-read', async () => ((await stored<{ replies: { state: string }[] }>(`/inbox/conversations/${conversationId}`)).replies.some((r) => r.state === 'delayed') ? true : undefined), 10_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(await page.getByTestId('pending-reply').count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Undo' }).count(), 1);
+      await page.getByRole('button', { name: 'Undo' }).click();
+      await page.getByTestId('guard-delayed').waitFor({ state: 'detached' });
+    } finally {
+      await context.request.put(`/api/workspaces/${wid}/inbox/guard`, { data: { mode: 'off', forbiddenPhrases: [] } });
+    }
+  });
+
   test('Relay: a route to a Slack-compatible webhook is created (secret shown once), edited with a new secret, deleted', async () => {
     await page.goto(`/w/${wid}/settings/relay`);
     await page.getByText('No route yet.').waitFor();

@@ -1,6 +1,7 @@
 import { Center, Divider, Loader, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { RefObject } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Member } from '../../../api/types.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
@@ -39,6 +40,8 @@ export function ConversationPane({
   const { role } = useCurrentWorkspace();
   const detail = useQuery({ queryKey: inboxKeys.conversation(wid, id), queryFn: () => inboxApi.conversation(wid, id), staleTime: 2_000 });
   const presence = usePresence(wid, id, detail.data?.presence ?? []);
+  // The reply the box below shows as held (with its Undo): the pending list leaves it out.
+  const [heldId, setHeldId] = useState<string | null>(null);
 
   if (detail.isPending) {
     return (
@@ -57,7 +60,7 @@ export function ConversationPane({
       <ScrollArea style={{ flex: 1 }} type="auto" p="sm">
         <Stack gap="sm" pr="sm">
           <MessageList wid={wid} data={data} />
-          <PendingReplies wid={wid} replies={data.replies} />
+          <PendingReplies wid={wid} replies={data.replies.filter((r) => r.id !== heldId)} />
           <RelayStatus wid={wid} data={data} />
           {can(role, 'moderation.manage') ? <ModerationLog wid={wid} conversationId={id} /> : null}
           <NotesPanel wid={wid} conversationId={id} notes={data.notes} members={members} />
@@ -66,7 +69,7 @@ export function ConversationPane({
       </ScrollArea>
 
       {can(role, 'inbox.reply') ? (
-        <ReplyBox wid={wid} data={data} replyRef={replyRef} onTyping={presence.typing} />
+        <ReplyBox wid={wid} data={data} replyRef={replyRef} onTyping={presence.typing} onHeld={setHeldId} />
       ) : (
         <Text size="sm" c="dimmed" p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
           {t('inbox.reply.readOnly')}

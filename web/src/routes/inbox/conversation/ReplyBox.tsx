@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Group, List, Modal, Select, Stack, Text, Texta
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { RefObject } from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client.ts';
 import { useErrorText } from '../../../lib/errors.ts';
@@ -27,11 +27,14 @@ export function ReplyBox({
   data,
   replyRef,
   onTyping,
+  onHeld,
 }: {
   wid: string;
   data: ConversationDetail;
   replyRef: RefObject<HTMLTextAreaElement | null>;
   onTyping: () => void;
+  /** The reply held under the box (delayed or awaiting approval), so the pending list does not show it twice. */
+  onHeld?: (replyId: string | null) => void;
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -43,6 +46,8 @@ export function ReplyBox({
   const [warned, setWarned] = useState<{ guard: Guard; attempt: Attempt } | null>(null);
   const [collision, setCollision] = useState<Attempt | null>(null);
   const [held, setHeld] = useState<{ guard: Guard; reply: Reply } | null>(null);
+  const heldId = held?.reply.id ?? null;
+  useEffect(() => onHeld?.(heldId), [heldId, onHeld]);
 
   const send = useMutation({
     mutationFn: (attempt: Attempt) =>
