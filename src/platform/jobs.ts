@@ -68,8 +68,12 @@ export class Jobs {
     }
   }
 
-  /** Validates the payload and enqueues it; returns the job id. */
-  async send<P>(def: JobDefinition<P>, data: P, opts: { startAfter?: Date; singletonKey?: string } = {}): Promise<string | null> {
+  /**
+   * Validates the payload and enqueues it; returns the job id, or null when it was not queued. On our
+   * (standard) queues a `singletonKey` alone deduplicates nothing: pair it with `singletonSeconds`
+   * (at most one job per key in each window of that many seconds).
+   */
+  async send<P>(def: JobDefinition<P>, data: P, opts: { startAfter?: Date; singletonKey?: string; singletonSeconds?: number } = {}): Promise<string | null> {
     if (!this.#defs.has(def.name)) throw new Error(`Job ${def.name} is not registered`);
     const payload = def.payload.parse(data);
     return this.boss.send(def.name, payload as object, opts);

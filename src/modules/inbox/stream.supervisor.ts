@@ -392,7 +392,8 @@ export class StreamSupervisor {
     if (this.#polling.has(key)) return;
     this.#polling.add(key);
     setTimeout(() => this.#polling.delete(key), delayMs > 0 ? delayMs : 1_000).unref();
-    const opts = delayMs > 0 ? { singletonKey: `sync:${channelId}`, startAfter: new Date(Date.now() + delayMs) } : { singletonKey: `sync:${channelId}` };
+    // Coalescing is the #polling set above (a standard queue does not deduplicate by key alone).
+    const opts = delayMs > 0 ? { startAfter: new Date(Date.now() + delayMs) } : {};
     this.deps.jobs.send(pollChannelJob, { channelId, again: true }, opts).catch((err: unknown) => {
       this.deps.log.warn({ channelId, err: (err as Error).message }, 'stream: could not queue a poll');
     });

@@ -42,6 +42,15 @@ describe('inbox: check a channel now', () => {
     assert.ok(found, 'the mention was ingested');
   });
 
+  test('asking again at once queues nothing more', async () => {
+    const { channel } = await makeMastodonChannel(t.deps, wid, fake);
+    const answers = [];
+    // Three asks within a few milliseconds fall in at most two of the 2-second windows.
+    for (let i = 0; i < 3; i++) answers.push((await analyst.post(`/api/workspaces/${wid}/inbox/channels/${channel.id}/sync`)).data.queued as boolean);
+    assert.equal(answers[0], true);
+    assert.ok(answers.includes(false), `some ask was coalesced: ${answers.join(', ')}`);
+  });
+
   test('"check now" while another poll of the channel runs is not lost: it runs again a few seconds later', async () => {
     const { channel, account } = await makeMastodonChannel(t.deps, wid, fake);
     // Another worker is polling this channel (it holds the channel's poll lock)…
