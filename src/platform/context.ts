@@ -53,3 +53,12 @@ export function systemCtx(deps: Deps, workspace: WorkspaceScope | null = null, n
 export function inTx(ctx: Ctx, tx: DbOrTx): Ctx {
   return { ...ctx, db: tx };
 }
+
+/**
+ * The same context with every write inside `tx`, including the transactions services open on
+ * `ctx.deps.db` (they become savepoints of `tx`): for work that must be all or nothing across several
+ * services' calls (e.g. a CSV import's posts and media).
+ */
+export function allInTx(ctx: Ctx, tx: DbOrTx): Ctx {
+  return { ...ctx, db: tx, deps: { ...ctx.deps, db: tx as Deps['db'] } };
+}

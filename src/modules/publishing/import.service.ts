@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { channels } from '../../db/schema/index.ts';
-import { inTx, type Ctx } from '../../platform/context.ts';
-import type { Db } from '../../platform/db.ts';
+import { allInTx, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { authorize } from '../../platform/policy.ts';
 import { guardedFetch } from '../channels/channel.gateway.ts';
@@ -141,7 +140,7 @@ export async function importCsv(ctx: Ctx, opts: ImportOptions) {
     // row refused at the last moment) leaves nothing half-imported. The services' own transactions
     // become savepoints of this one (drizzle nests them).
     const created = await ctx.deps.db.transaction(async (tx) => {
-      const txCtx: Ctx = { ...inTx(ctx, tx), deps: { ...ctx.deps, db: tx as unknown as Db } };
+      const txCtx = allInTx(ctx, tx);
       const ids: string[] = [];
       for (const p of valid) {
         const m = media.get(p.report.line);
