@@ -148,13 +148,13 @@ export async function beginMastodon(ctx: Ctx, input: { instanceUrl: string }): P
 }
 
 /**
- * Step 2, the instance's redirect back: the state must be unused, unexpired and begun by this same
- * signed-in user; the code is exchanged and the channel stored in the workspace the flow began in.
+ * Step 2, the instance's redirect back: the state must be a Mastodon one (the table also holds other
+ * networks' states and pending Google connections), unused, unexpired and begun by this same signed-in user; the code is exchanged and the channel stored in the workspace the flow began in.
  */
 export async function completeMastodon(deps: Deps, userCtx: Ctx, input: { state: string; code: string }): Promise<{ workspaceId: string; channelId: string }> {
   const now = deps.clock();
   const [st] = await deps.db.update(oauthStates).set({ usedAt: now })
-    .where(and(eq(oauthStates.stateHash, hashToken(input.state)), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
+    .where(and(eq(oauthStates.stateHash, hashToken(input.state)), eq(oauthStates.network, 'mastodon'), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
     .returning();
   if (!st || st.userId !== actorUserId(userCtx.actor)) throw new AppError('validation_failed', 'This authorization link expired or was already used; start connecting again.', 'state');
   const pending = deps.box.open<MastodonPendingAuthorization>(st.pendingSealed, 'oauth-state');
