@@ -88,8 +88,11 @@ describe('inbox streams: the supervisor', () => {
     assert.equal(after?.lastPolledAt, null, 'no poll ran: the stream delivered it');
 
     // The same notification seen again (a poll, or a replay after a reconnect) is not stored twice.
+    const firstEvent = after!.streamLastEventAt!.getTime();
+    t.clock.advance(1_000);
     streaming.push(account.id, 'notification', (await (await fetch(`${fake.url}/api/v1/notifications`, { headers: { authorization: `Bearer ${(await makeTokenOf(account.id))}` } })).json() as object[])[0]!);
-    await new Promise((r) => setTimeout(r, 200));
+    // The replay was ingested (the event time moves only after its ingest): now count.
+    await until('the replay handled', () => state(channel.id), (st) => (st?.streamLastEventAt?.getTime() ?? 0) > firstEvent);
     assert.equal((await t.deps.db.select().from(messages).where(eq(messages.channelId, channel.id))).length, 1);
   });
 
