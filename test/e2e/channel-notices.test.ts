@@ -119,8 +119,16 @@ describe('channel notices in the browser (Bluesky contract fake)', { timeout: 15
     await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByText('Channel connected: @cafe.test').waitFor();
 
-    await syncChannel(context, wid, channelId);
-    await until('the notice to be cleared', async () => ((await storedChannel(context, wid, channelId)).notices.length === 0 ? true : undefined));
+    // Asked until it shows: a poll begun before the reconnect (the minute tick's) can still finish with
+    // the old credentials after the first ask's poll.
+    let asked = 0;
+    await until('the notice to be cleared', async () => {
+      if (Date.now() - asked > 3_000) { // "check now" allows 30 a minute
+        await syncChannel(context, wid, channelId);
+        asked = Date.now();
+      }
+      return (await storedChannel(context, wid, channelId)).notices.length === 0 ? true : undefined;
+    });
     await page.reload();
     await card().getByTestId('channel-health').waitFor();
     assert.equal(await card().getByTestId('channel-notices').count(), 0);

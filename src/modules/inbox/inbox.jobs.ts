@@ -18,28 +18,31 @@ export const POLL_SECONDS = 30;
 
 /** Delay before a skipped "check now" poll runs again (the running poll has usually finished by then). */
 export const BUSY_RETRY_SECONDS = 5;
+/** Times a "check now" waits for a busy channel before the next tick is left to it. */
+const MAX_BUSY_RETRIES = 12;
 
 /**
  * Polls one channel. Singleton per channel across workers: a session advisory lock on the channel id
  * (a second poll of the same channel returns at once). A tick's poll that finds the channel busy is
  * simply dropped (the running poll reads the same pages). A "check now" — from a person or from a
  * stream saying something new is there — may have been asked *because* of an item the running poll
- * already went past, so it is queued once more, a few seconds later, instead of being lost.
+ * already went past, so it comes back a few seconds later (up to about a minute) instead of being lost.
  */
 export const pollChannelJob = defineJob({
   name: 'inbox.poll',
-  payload: z.object({ channelId: z.uuid(), again: z.boolean().optional() }),
+  payload: z.object({ channelId: z.uuid(), again: z.boolean().optional(), busyRetries: z.number().int().min(0).optional() }),
   retry: { limit: 2, delaySeconds: 20, backoff: true },
   expireInSeconds: 600,
   batchSize: 5,
   concurrency: 2,
-  async handler({ channelId, again }, deps) {
+  async handler({ channelId, again, busyRetries = 0 }, deps) {
     const ran = await withChannelLock(deps, channelId, () => pollChannel(deps, channelId).catch((err: unknown) => {
       // Rate limits and expired credentials are recorded on the channel by the gateway; the next tick tries again.
       deps.log.warn({ channelId, err: (err as Error).message }, 'inbox poll failed');
     }));
-    if (!ran && again) {
-      await deps.jobs.send(pollChannelJob, { channelId }, { startAfter: new Date(Date.now() + BUSY_RETRY_SECONDS * 1000) });
+    // Busy again when it comes back (a slow poll): wait once more, up to about a minute in all.
+    if (!ran && again && busyRetries < MAX_BUSY_RETRIES) {
+      await deps.jobs.send(pollChannelJob, { channelId, again, busyRetries: busyRetries + 1 }, { startAfter: new Date(Date.now() + BUSY_RETRY_SECONDS * 1000) });
     }
   },
 });
